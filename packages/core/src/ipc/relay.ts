@@ -1,0 +1,231 @@
+import { DataType, Field, Message, MessageHeader, Schema, Type } from 'apache-arrow';
+import * as metadata from 'apache-arrow/ipc/metadata/message';
+import { errors, openError } from '../errors.js';
+import { describeSchemaDifference } from '../schema-text.js';
+import { writeBatchStream } from '../stream/output.js';
+import { withProvenance, type Provenance } from '../stream/provenance.js';
+import type { Progress } from '../progress.js';
+import { abortOutput, commitOutput, openOutput } from './byte-sink.js';
+import { FdByteSource } from './byte-source.js';
+import { ArrowReader, readFirstSchema } from './reader.js';
+import { MessageFramer } from './messages.js';
+import { END_OF_STREAM, frameMetadata } from './writer.js';
+
+/** Cache-sized pieces: a piece is still in L2 when it is written out again. */
+const PIECE_BYTES = 128 << 10;
+
+interface Layout {
+  nodes: number;
+  buffers: number;
+}
+
+/** Field nodes and buffers that one record batch of this schema carries (IPC v5). */
+function layoutOf(types: DataType[]): Layout | null {
+  let nodes = 0;
+  let buffers = 0;
+  const visit = (type: DataType): boolean => {
+    nodes++;
+    switch (type.typeId) {
+      case Type.Null:
+        return true;
+      case Type.Utf8:
+      case Type.Binary:
+      case Type.LargeUtf8:
+      case Type.LargeBinary:
+        buffers += 3;
+        return true;
+      case Type.List:
+      case Type.LargeList:
+      case Type.Map:
+        buffers += 2;
+        return visit(type.children[0].type);
+      case Type.FixedSizeList:
+      case Type.Struct:
+        buffers += 1;
+        return type.children.every((f: Field) => visit(f.type));
+      case Type.Dictionary:
+      case Type.Bool:
+      case Type.Int:
+      case Type.Float:
+      case Type.Date:
+      case Type.Time:
+      case Type.Timestamp:
+      case Type.Duration:
+      case Type.Decimal:
+      case Type.Interval:
+      case Type.FixedSizeBinary:
+        buffers += 2;
+        return true;
+      default:
+        return false; // unions and view types: the relay does not vouch for them
+    }
+  };
+  return types.every(visit) ? { nodes, buffers } : null;
+}
+
+/** Dictionary ids in field order, so a later stream's ids can be mapped onto the first's. */
+function dictionaryIds(fields: Field[], out: number[] = []): number[] {
+  for (const f of fields) {
+    const type = f.type as DataType;
+    if (DataType.isDictionary(type)) {
+      out.push(type.id);
+      dictionaryIds(type.dictionary.children ?? [], out);
+    }
+    if (type.children?.length) dictionaryIds(type.children, out);
+  }
+  return out;
+}
+
+/** True when every field of the schema can be relayed with its structure checked. */
+export function canRelay(schema: Schema): boolean {
+  return layoutOf(schema.fields.map((f) => f.type)) !== null;
+}
+
+export interface RelayOptions {
+  file?: string;
+  provenance?: Provenance;
+  progress?: Progress;
+}
+
+/**
+ * `recdata cat` without per-row work: concatenates Arrow inputs into one stream
+ * message by message. Each header is decoded and checked against the schema (field
+ * nodes, buffers, buffer regions inside the body) and each body is passed through
+ * verbatim in cache-sized pieces, so nothing is decoded or copied twice. Values are
+ * not inspected: decoding (--validate, or any per-row option) does that.
+ */
+export async function relayArrow(paths: readonly string[], options: RelayOptions = {}): Promise<{ rows: number; bytes: number }> {
+  const list = paths.length === 0 ? ['-'] : paths;
+  const sources: FdByteSource[] = [];
+  try {
+    for (const p of list) {
+      try {
+        sources.push(p === '-' ? FdByteSource.stdin(PIECE_BYTES) : FdByteSource.openFile(p, PIECE_BYTES));
+      } catch (e) {
+        throw openError(p, e);
+      }
+    }
+  } catch (e) {
+    for (const s of sources) s.close();
+    throw e;
+  }
+  // Decide between relaying and decoding on the first schema, before any output exists.
+  const framers = sources.map((s) => new MessageFramer(s));
+  let firstSchema: Schema;
+  try {
+    firstSchema = await readFirstSchema(sources[0], framers[0]);
+  } catch (e) {
+    for (const s of sources) s.close();
+    throw e;
+  }
+  if (!layoutOf(firstSchema.fields.map((f) => f.type))) {
+    const reader = ArrowReader.adopt(sources, framers, firstSchema);
+    const summary = await writeBatchStream(reader, { file: options.file, provenance: options.provenance, progress: options.progress });
+    return { rows: summary.rows, bytes: summary.bytes };
+  }
+  const sink = openOutput(options.file);
+  const scratch = new Uint8Array(PIECE_BYTES);
+  let rows = 0;
+  try {
+    const first = firstSchema;
+    const layout = layoutOf(first.fields.map((f) => f.type))!;
+    const firstIds = dictionaryIds(first.fields);
+    const out = options.provenance ? withProvenance(first, options.provenance) : first;
+    sink.writeSync(frameMetadata(Message.encode(Message.from(out))));
+    for (let index = 0; index < sources.length; index++) {
+      const source = sources[index];
+      const framer = framers[index];
+      let idMap: Map<number, number> | null = null; // null: ids equal the first stream's
+      let expectSchema = index > 0;
+      for (;;) {
+        const framed = await framer.nextHeader();
+        if (framed.kind === 'end-of-input') {
+          if (expectSchema && source.position === 0) {
+            throw source.name === 'stdin' ? errors.noStreamOnStdin() : errors.notArrow(source.name, 0, 'the file is empty');
+          }
+          break;
+        }
+        if (framed.kind === 'end-of-stream') {
+          if (expectSchema) throw errors.notArrow(source.name, framed.offset, 'the stream ends before its schema');
+          if (framer.fileFormat) {
+            await framer.skipFileFooter();
+            break;
+          }
+          expectSchema = true;
+          continue;
+        }
+        const { message, offset } = framed;
+        if (expectSchema !== (message.headerType === MessageHeader.Schema)) {
+          if (expectSchema) throw errors.notArrow(source.name, offset, 'the stream does not start with a schema message');
+          // A schema without an end-of-stream marker before it starts a new stream.
+        }
+        if (message.headerType === MessageHeader.Schema) {
+          const schema = message.header() as Schema;
+          const difference = describeSchemaDifference(first, schema);
+          if (difference) throw errors.schemaMismatch(`a later stream's schema differs from the first: ${difference}`, { file: source.name });
+          const ids = dictionaryIds(schema.fields);
+          idMap = ids.every((id, i) => id === firstIds[i]) ? null : new Map(ids.map((id, i) => [id, firstIds[i]]));
+          expectSchema = false;
+          continue;
+        }
+        if (message.headerType === MessageHeader.RecordBatch) {
+          const header = message.header() as metadata.RecordBatch;
+          checkBatchHeader(header, layout, framed.bodyLength, source.name, offset);
+          sink.writeSync(frameMetadata(framed.metadata));
+          rows += Number(header.length);
+          options.progress?.add(Number(header.length));
+        } else {
+          const header = message.header() as metadata.DictionaryBatch;
+          if (header.data.compression != null) throw compressed(source.name, offset);
+          const id = idMap ? idMap.get(header.id) : header.id;
+          if (id === undefined || !first.dictionaries.has(id)) {
+            throw errors.badInput(`dictionary batch for unknown dictionary id ${header.id}`, { file: source.name, byteOffset: offset });
+          }
+          checkRegions(header.data, framed.bodyLength, source.name, offset);
+          if (id === header.id) sink.writeSync(frameMetadata(framed.metadata));
+          else sink.writeSync(frameMetadata(Message.encode(Message.from(new metadata.DictionaryBatch(header.data, id, header.isDelta), framed.bodyLength))));
+        }
+        const bodyOffset = source.position;
+        const passed = await source.stream(framed.bodyLength, scratch, (piece) => sink.writeSync(piece));
+        if (passed < framed.bodyLength) throw errors.truncated(source.name, bodyOffset + passed, 'a message body');
+        options.progress?.add(0, sink.bytesWritten);
+      }
+      source.close();
+    }
+    sink.writeSync(END_OF_STREAM);
+    await commitOutput(sink);
+    options.progress?.done(rows, sink.bytesWritten);
+    return { rows, bytes: sink.bytesWritten };
+  } catch (e) {
+    abortOutput(sink);
+    throw e;
+  } finally {
+    for (const s of sources) s.close();
+  }
+}
+
+function compressed(file: string, byteOffset: number) {
+  return errors.badInput('compressed IPC bodies (LZ4/ZSTD) are not supported; write the stream uncompressed', { file, byteOffset });
+}
+
+function checkRegions(header: metadata.RecordBatch, bodyLength: number, file: string, byteOffset: number): void {
+  for (const r of header.buffers) {
+    if (r.offset < 0 || r.length < 0 || r.offset + r.length > bodyLength) {
+      throw errors.badInput(`corrupt record batch: a buffer lies outside the message body (${r.offset}+${r.length} > ${bodyLength})`, { file, byteOffset });
+    }
+  }
+  for (const n of header.nodes) {
+    if (n.length < 0 || n.nullCount < 0 || n.nullCount > n.length) throw errors.badInput('corrupt record batch: invalid field node', { file, byteOffset });
+  }
+}
+
+function checkBatchHeader(header: metadata.RecordBatch, layout: Layout, bodyLength: number, file: string, byteOffset: number): void {
+  if (header.compression != null) throw compressed(file, byteOffset);
+  if (header.nodes.length !== layout.nodes || header.buffers.length !== layout.buffers) {
+    throw errors.badInput(
+      `corrupt record batch: ${header.nodes.length} field nodes and ${header.buffers.length} buffers, the schema needs ${layout.nodes} and ${layout.buffers}`,
+      { file, byteOffset },
+    );
+  }
+  checkRegions(header, bodyLength, file, byteOffset);
+}

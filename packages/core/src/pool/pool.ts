@@ -1,0 +1,63 @@
+import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import type { PoolTask } from './worker.js';
+
+function workerFile(): string {
+  // Built code runs dist/pool/worker.js; tests run the TypeScript source under tsx.
+  for (const ext of ['.js', '.ts']) {
+    const p = fileURLToPath(new URL(`./worker${ext}`, import.meta.url));
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error('recdata worker entry not found next to pool.js');
+}
+
+/**
+ * A pool of worker threads (piscina) sized by --threads. Tasks run a named export
+ * of a module inside a worker; buffers listed in `transfer` move instead of copying.
+ */
+export class WorkerPool {
+  readonly threads: number;
+  private readonly piscina: Piscina;
+
+  constructor(threads: number) {
+    this.threads = threads;
+    this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  }
+
+  run<R>(module: string, fn: string, args: unknown[], transfer: ArrayBufferLike[] = []): Promise<R> {
+    const task: PoolTask = { module, fn, args };
+    const unique = [...new Set(transfer)] as ArrayBuffer[];
+    return this.piscina.run(task, { transferList: unique as any });
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/**
+ * Maps an async function over a source with at most `concurrency` calls in flight,
+ * yielding results in source order (so output bytes do not depend on timing).
+ */
+export async function* mapOrdered<T, R>(source: AsyncIterable<T>, fn: (item: T) => Promise<R>, concurrency: number): AsyncGenerator<R> {
+  const queue: Promise<R>[] = [];
+  let failed: unknown = null;
+  const track = (p: Promise<R>) => {
+    p.catch((e) => {
+      failed ??= e;
+    });
+    return p;
+  };
+  try {
+    for await (const item of source) {
+      queue.push(track(fn(item)));
+      if (queue.length >= concurrency) yield await queue.shift()!;
+      if (failed) throw failed;
+    }
+    while (queue.length > 0) yield await queue.shift()!;
+  } finally {
+    // Let calls still in flight settle so none rejects unobserved.
+    await Promise.allSettled(queue);
+  }
+}
