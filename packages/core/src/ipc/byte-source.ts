@@ -144,6 +144,56 @@ export class FdByteSource {
     return passed;
   }
 
+  /**
+   * The last n bytes of a regular file, read without moving the position; null
+   * when the input is not seekable (a pipe), see slurpRest().
+   */
+  readTail(n: number): Uint8Array | null {
+    let size: number;
+    try {
+      const st = fs.fstatSync(this.fd);
+      if (!st.isFile()) return null;
+      size = st.size;
+    } catch {
+      return null;
+    }
+    if (n > size) return null;
+    const out = allocate(n);
+    const got = fs.readSync(this.fd, out, 0, n, size - n);
+    return got === n ? out : null;
+  }
+
+  /**
+   * Reads the rest of the input into memory; later reads are served from it and
+   * `bufferedTail` can look at its end. Only for an IPC file on a pipe, whose
+   * schema sits in the footer at the very end.
+   */
+  async slurpRest(): Promise<void> {
+    const parts: Uint8Array[] = [this.buf.subarray(this.start, this.end)];
+    let total = this.end - this.start;
+    while (!this.eof) {
+      const chunk = allocate(this.chunkBytes);
+      const got = await this.reads.read(chunk, 0, chunk.length);
+      if (got === 0) this.eof = true;
+      parts.push(chunk.subarray(0, got));
+      total += got;
+    }
+    const all = allocate(total);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    this.buf = all;
+    this.start = 0;
+    this.end = total;
+  }
+
+  /** The last n buffered bytes (after slurpRest), or null when fewer are buffered. */
+  bufferedTail(n: number): Uint8Array | null {
+    return this.end - this.start >= n ? this.buf.subarray(this.end - n, this.end) : null;
+  }
+
   /** Skips everything up to the end of the input. */
   async drain(): Promise<void> {
     while (!(await this.atEnd())) {

@@ -1,4 +1,5 @@
-import { Message, MessageHeader } from 'apache-arrow';
+import { Message, MessageHeader, type Schema } from 'apache-arrow';
+import { Footer } from 'apache-arrow/ipc/metadata/file';
 import { errors } from '../errors.js';
 import type { FdByteSource } from './byte-source.js';
 
@@ -43,6 +44,36 @@ export class MessageFramer {
     this.source = source;
   }
 
+  private pending: FramedHeader | null = null;
+
+  /** Returns a header to be read again by the next call (its body is still unread). */
+  pushBack(header: FramedHeader): void {
+    this.pending = header;
+  }
+
+  /**
+   * The schema of an IPC file from its footer. Some writers (apache-arrow JS) put
+   * the schema only there, not at the start of the stream inside the file. On a
+   * pipe this means reading the whole input first.
+   */
+  async footerSchema(): Promise<Schema> {
+    const src = this.source;
+    let tail = src.readTail(10);
+    if (!tail) {
+      await src.slurpRest();
+      tail = src.bufferedTail(10);
+    }
+    if (!tail || !isMagic(tail.subarray(4))) throw errors.truncated(src.name, src.position, 'an IPC file (no footer magic at the end)');
+    const footerLength = readUint32(tail);
+    const block = src.readTail(footerLength + 10) ?? src.bufferedTail(footerLength + 10);
+    if (!block) throw errors.notArrow(src.name, src.position, `IPC file footer length ${footerLength} exceeds the file`);
+    try {
+      return Footer.decode(block.subarray(0, footerLength)).schema;
+    } catch (e) {
+      throw errors.notArrow(src.name, src.position, `unreadable IPC file footer (${(e as Error).message})`);
+    }
+  }
+
   async next(): Promise<FramedMessage> {
     const header = await this.nextHeader();
     if (header.kind !== 'message') return header;
@@ -55,6 +86,11 @@ export class MessageFramer {
 
   /** The next message's header; its body is the next `bodyLength` bytes of the source. */
   async nextHeader(): Promise<FramedHeader> {
+    if (this.pending) {
+      const header = this.pending;
+      this.pending = null;
+      return header;
+    }
     const src = this.source;
     const offset = src.position;
     let prefix = await src.read(4);

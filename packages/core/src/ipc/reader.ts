@@ -194,16 +194,28 @@ function decodeSchema(message: Message, sourceName: string, offset: number): Sch
   }
 }
 
-/** Reads the schema message that starts an input (exit 65 when there is none). */
+/**
+ * Reads the schema that starts an input (exit 65 when there is none). An IPC file
+ * whose stream does not begin with its schema gets it from the footer.
+ */
 export async function readFirstSchema(source: FdByteSource, framer: MessageFramer): Promise<Schema> {
-  const framed = await framer.next();
+  const framed = await framer.nextHeader();
   if (framed.kind === 'end-of-input') {
     if (source.name === 'stdin') throw errors.noStreamOnStdin();
     throw errors.notArrow(source.name, 0, 'the file is empty');
   }
-  if (framed.kind === 'end-of-stream') throw errors.notArrow(source.name, framed.offset, 'the stream ends before its schema');
-  if (framed.message.headerType !== MessageHeader.Schema) {
-    throw errors.notArrow(source.name, framed.offset, 'the stream does not start with a schema message');
+  if (framed.kind === 'end-of-stream') {
+    if (framer.fileFormat) return framer.footerSchema();
+    throw errors.notArrow(source.name, framed.offset, 'the stream ends before its schema');
   }
-  return decodeSchema(framed.message, source.name, framed.offset);
+  if (framed.message.headerType === MessageHeader.Schema) {
+    if (framed.bodyLength > 0) await source.read(framed.bodyLength);
+    return decodeSchema(framed.message, source.name, framed.offset);
+  }
+  if (framer.fileFormat) {
+    const schema = await framer.footerSchema();
+    framer.pushBack(framed);
+    return schema;
+  }
+  throw errors.notArrow(source.name, framed.offset, 'the stream does not start with a schema message');
 }

@@ -135,37 +135,32 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
     for (let index = 0; index < sources.length; index++) {
       const source = sources[index];
       const framer = framers[index];
-      let idMap: Map<number, number> | null = null; // null: ids equal the first stream's
-      let expectSchema = index > 0;
+      // null: the dictionary ids of the stream being read equal the first stream's
+      let idMap: Map<number, number> | null = null;
+      const beginStream = (schema: Schema) => {
+        const difference = describeSchemaDifference(first, schema);
+        if (difference) throw errors.schemaMismatch(`a later stream's schema differs from the first: ${difference}`, { file: source.name });
+        const ids = dictionaryIds(schema.fields);
+        idMap = ids.every((id, i) => id === firstIds[i]) ? null : new Map(ids.map((id, i) => [id, firstIds[i]]));
+      };
+      if (index > 0) beginStream(await readFirstSchema(source, framer));
       for (;;) {
         const framed = await framer.nextHeader();
-        if (framed.kind === 'end-of-input') {
-          if (expectSchema && source.position === 0) {
-            throw source.name === 'stdin' ? errors.noStreamOnStdin() : errors.notArrow(source.name, 0, 'the file is empty');
-          }
-          break;
-        }
+        if (framed.kind === 'end-of-input') break;
         if (framed.kind === 'end-of-stream') {
-          if (expectSchema) throw errors.notArrow(source.name, framed.offset, 'the stream ends before its schema');
           if (framer.fileFormat) {
             await framer.skipFileFooter();
             break;
           }
-          expectSchema = true;
+          if (await source.atEnd()) break;
+          // Another stream follows on the same input: it starts with its schema.
+          beginStream(await readFirstSchema(source, framer));
           continue;
         }
         const { message, offset } = framed;
-        if (expectSchema !== (message.headerType === MessageHeader.Schema)) {
-          if (expectSchema) throw errors.notArrow(source.name, offset, 'the stream does not start with a schema message');
-          // A schema without an end-of-stream marker before it starts a new stream.
-        }
         if (message.headerType === MessageHeader.Schema) {
-          const schema = message.header() as Schema;
-          const difference = describeSchemaDifference(first, schema);
-          if (difference) throw errors.schemaMismatch(`a later stream's schema differs from the first: ${difference}`, { file: source.name });
-          const ids = dictionaryIds(schema.fields);
-          idMap = ids.every((id, i) => id === firstIds[i]) ? null : new Map(ids.map((id, i) => [id, firstIds[i]]));
-          expectSchema = false;
+          // A schema without an end-of-stream marker before it starts a new stream.
+          beginStream(message.header() as Schema);
           continue;
         }
         if (message.headerType === MessageHeader.RecordBatch) {
@@ -177,7 +172,8 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
         } else {
           const header = message.header() as metadata.DictionaryBatch;
           if (header.data.compression != null) throw compressed(source.name, offset);
-          const id = idMap ? idMap.get(header.id) : header.id;
+          const map = idMap as Map<number, number> | null;
+          const id = map ? map.get(header.id) : header.id;
           if (id === undefined || !first.dictionaries.has(id)) {
             throw errors.badInput(`dictionary batch for unknown dictionary id ${header.id}`, { file: source.name, byteOffset: offset });
           }
