@@ -17,6 +17,12 @@ export interface NativeAddon {
   cpuFeatures(): string[];
   /** Raises a pipe's buffer (F_SETPIPE_SZ); returns the new size, or -1. */
   setPipeSize(fd: number, bytes: number): number;
+  /**
+   * Moves n bytes from inFd to outFd, blocking (splice when either is a pipe, else a
+   * copy loop); returns the count moved, less than n only at end of input. Throws an
+   * Error whose `.code` is the errno name, e.g. 'EPIPE' when the output is closed.
+   */
+  relayBytes(inFd: number, outFd: number, n: number): number;
   [kernel: string]: unknown;
 }
 
