@@ -42,7 +42,7 @@ export function cudaAvailability(): { count: number; reason: string | null } {
   if (cudaDeviceCache) return cudaDeviceCache;
   const { addon, failures } = loadNative();
   if (!addon) cudaDeviceCache = { count: 0, reason: `the native addon did not load (${failures.map((f) => f.error).join('; ')})` };
-  else if (!addon.cudaCompiled) cudaDeviceCache = { count: 0, reason: 'the addon was built without CUDA (nvcc not found at build time)' };
+  else if (!addon.cudaCompiled) cudaDeviceCache = { count: 0, reason: 'the addon was built without CUDA (nvcc not found at build time, or RECDATA_WITH_CUDA=0)' };
   else {
     const { devices, error } = addon.cudaDevices();
     cudaDeviceCache = { count: devices.length, reason: devices.length > 0 ? null : error ?? 'no CUDA device found' };

@@ -35,7 +35,7 @@ function dropWritten(chunks: Uint8Array[], written: number): Uint8Array[] {
  */
 export class FdByteSink {
   readonly name: string;
-  private readonly fd: number;
+  readonly fd: number;
   private readonly ownsFd: boolean;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -89,6 +89,11 @@ export class FdByteSink {
       }
     }
     this.bytesWritten += chunk.byteLength;
+  }
+
+  /** Counts bytes that something else (the addon's relayBytes) wrote to this descriptor. */
+  countExternal(n: number): void {
+    this.bytesWritten += n;
   }
 
   /** Writes everything queued and waits until it is written. */

@@ -194,6 +194,26 @@ export class FdByteSource {
     return this.end - this.start >= n ? this.buf.subarray(this.end - n, this.end) : null;
   }
 
+  /**
+   * Moves the next n bytes to another descriptor with the addon's relayBytes
+   * (splice between pipes: the bytes never enter this process). Bytes already
+   * buffered go first through `writeBuffered`. Returns how many were moved.
+   */
+  relayTo(n: number, outFd: number, writeBuffered: (piece: Uint8Array) => void, relayBytes: (inFd: number, outFd: number, n: number) => number): number {
+    let moved = Math.min(n, this.end - this.start);
+    if (moved > 0) {
+      writeBuffered(this.buf.subarray(this.start, this.start + moved));
+      this.start += moved;
+    }
+    if (moved < n && !this.eof) {
+      const got = relayBytes(this.fd, outFd, n - moved);
+      if (got < n - moved) this.eof = true;
+      moved += got;
+    }
+    this.position += moved;
+    return moved;
+  }
+
   /** Skips everything up to the end of the input. */
   async drain(): Promise<void> {
     while (!(await this.atEnd())) {

@@ -1,11 +1,12 @@
 import { DataType, Field, Message, MessageHeader, Schema, Type } from 'apache-arrow';
 import * as metadata from 'apache-arrow/ipc/metadata/message';
-import { errors, openError } from '../errors.js';
+import { ClosedOutputError, errors, openError, RecdataError } from '../errors.js';
+import { loadNative } from '../native/loader.js';
 import { describeSchemaDifference } from '../schema-text.js';
 import { writeBatchStream } from '../stream/output.js';
 import { withProvenance, type Provenance } from '../stream/provenance.js';
 import type { Progress } from '../progress.js';
-import { abortOutput, commitOutput, openOutput } from './byte-sink.js';
+import { abortOutput, commitOutput, openOutput, type FdByteSink } from './byte-sink.js';
 import { FdByteSource } from './byte-source.js';
 import { ArrowReader, readFirstSchema } from './reader.js';
 import { MessageFramer } from './messages.js';
@@ -125,6 +126,7 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
   }
   const sink = openOutput(options.file);
   const scratch = new Uint8Array(PIECE_BYTES);
+  const relayBytes = nativeRelay();
   let rows = 0;
   try {
     const first = firstSchema;
@@ -182,7 +184,9 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
           else sink.writeSync(frameMetadata(Message.encode(Message.from(new metadata.DictionaryBatch(header.data, id, header.isDelta), framed.bodyLength))));
         }
         const bodyOffset = source.position;
-        const passed = await source.stream(framed.bodyLength, scratch, (piece) => sink.writeSync(piece));
+        const passed = relayBytes
+          ? relayBody(source, sink, framed.bodyLength, relayBytes)
+          : await source.stream(framed.bodyLength, scratch, (piece) => sink.writeSync(piece));
         if (passed < framed.bodyLength) throw errors.truncated(source.name, bodyOffset + passed, 'a message body');
         options.progress?.add(0, sink.bytesWritten);
       }
@@ -197,6 +201,34 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
     throw e;
   } finally {
     for (const s of sources) s.close();
+  }
+}
+
+type RelayBytes = (inFd: number, outFd: number, n: number) => number;
+
+/** The addon's relayBytes (splice), unless the addon is missing or disabled. */
+function nativeRelay(): RelayBytes | null {
+  const { addon } = loadNative();
+  return addon && typeof addon.relayBytes === 'function' ? (addon.relayBytes as RelayBytes) : null;
+}
+
+function relayBody(source: FdByteSource, sink: FdByteSink, n: number, relayBytes: RelayBytes): number {
+  try {
+    return source.relayTo(
+      n,
+      sink.fd,
+      (piece) => sink.writeSync(piece),
+      (inFd, outFd, count) => {
+        const moved = relayBytes(inFd, outFd, count);
+        sink.countExternal(moved);
+        return moved;
+      },
+    );
+  } catch (e) {
+    if (e instanceof ClosedOutputError || e instanceof RecdataError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE' || code === 'ECONNRESET') throw new ClosedOutputError();
+    throw errors.ioWrite(sink.name, (e as Error).message);
   }
 }
 
