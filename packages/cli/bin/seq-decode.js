@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runStandalone } from './standalone.js';
+
+await runStandalone('seq-decode');

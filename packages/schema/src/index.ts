@@ -1,0 +1,2 @@
+// @recdata/schema: Versioned Protobuf schemas: parsing, Arrow mapping, compatibility rules, SQLite registry, stream resolution.
+export {};
