@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { eventColumnsOf, findDefects } from '@recdata/core';
+import { eventColumnsOf, findDefects } from '@recdata/core/gen';
 import { errorLine, readTable, runCli, runShell, scratchDir } from './helpers/cli.ts';
 
 const dir = scratchDir('gen');

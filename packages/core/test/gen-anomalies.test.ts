@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BURST, BURST_RULE, DEFECT_DEFINITIONS, findDefects, formatAnomalies, parseAnomalies, RecdataError } from '@recdata/core';
+import { RecdataError } from '@recdata/core';
+import { BURST, BURST_RULE, DEFECT_DEFINITIONS, findDefects, formatAnomalies, parseAnomalies } from '@recdata/core/gen';
 import { generate, type Events } from './gen-helpers.ts';
 
 function usageError(fn: () => unknown, pattern: RegExp): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataType, Type } from 'apache-arrow';
-import { ACTION_SHARES, ACTIONS, DEVICES, findDefects, REGIONS } from '@recdata/core';
+import { ACTION_SHARES, ACTIONS, DEVICES, findDefects, REGIONS } from '@recdata/core/gen';
 import { generate, ipcBytes } from './gen-helpers.ts';
 
 const DAY = 86_400_000;

@@ -1,5 +1,6 @@
 import { Table, tableToIPC } from 'apache-arrow';
-import { collect, eventColumnsOf, generateEvents, parseGenEventsFlags, type EventColumns, type GenEventsFlags } from '@recdata/core';
+import { collect } from '@recdata/core';
+import { eventColumnsOf, generateEvents, parseGenEventsFlags, type EventColumns, type GenEventsFlags } from '@recdata/core/gen';
 
 /** Every column of `gen events` output as plain numbers and strings, row by row. */
 export interface Events extends EventColumns {

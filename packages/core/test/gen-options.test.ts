@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GEN_EVENTS_DEFAULTS, parseGenEventsFlags, RecdataError } from '@recdata/core';
+import { RecdataError } from '@recdata/core';
+import { GEN_EVENTS_DEFAULTS, parseGenEventsFlags } from '@recdata/core/gen';
 
 function usageError(flags: Parameters<typeof parseGenEventsFlags>[0], message: string): void {
   assert.throws(

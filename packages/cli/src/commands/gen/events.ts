@@ -1,18 +1,6 @@
 import { Flags } from '@oclif/core';
-import {
-  AtomicFileSink,
-  BURST,
-  DEFAULT_ANOMALIES,
-  DEFECT_DEFINITIONS,
-  describeRates,
-  formatAnomalies,
-  GEN_EVENTS_DEFAULTS as D,
-  genEventsParams,
-  generateEvents,
-  MAX_BOT_USERS,
-  parseGenEventsFlags,
-  writeBatchStream,
-} from '@recdata/core';
+import { AtomicFileSink, writeBatchStream } from '@recdata/core';
+import { BURST, DEFAULT_ANOMALIES, DEFECT_DEFINITIONS, describeRates, formatAnomalies, GEN_EVENTS_DEFAULTS as D, genEventsParams, generateEvents, MAX_BOT_USERS, parseGenEventsFlags } from '@recdata/core/gen';
 import { BaseCommand } from '../../base-command.js';
 import { batchSizeFlag, commonFlags, outputFlags } from '../../flags.js';
 
