@@ -57,6 +57,14 @@ describe('recdata cat: streams', () => {
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.tmp')), []);
   });
 
+  it('-o /dev/null writes to the device instead of renaming over it', async () => {
+    for (const flags of [[], ['--validate']]) {
+      const r = await runCli(['cat', ...flags, goodFile, '-o', '/dev/null']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(fs.statSync('/dev/null').isCharacterDevice(), '/dev/null is still a device');
+    }
+  });
+
   it('a stream with a schema and no batches gives a valid empty stream', async () => {
     const empty = tableToIPC(sampleTable(0), 'stream');
     for (const args of [['cat'], ['cat', '--select', 'id']]) {

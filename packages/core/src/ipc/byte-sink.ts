@@ -214,9 +214,26 @@ export class AtomicFileSink extends FdByteSink {
   }
 }
 
-/** stdout, or an atomic file for `-o FILE` (`-` also means stdout). */
+/**
+ * stdout, or an atomic file for `-o FILE` (`-` also means stdout). A target that
+ * exists and is not a regular file (/dev/null, a FIFO, a terminal) is written
+ * directly: renaming over it would replace the device.
+ */
 export function openOutput(file: string | undefined): FdByteSink {
   if (!file || file === '-') return FdByteSink.stdout();
+  let special = false;
+  try {
+    special = !fs.statSync(file).isFile();
+  } catch {
+    /* does not exist yet: an ordinary new file */
+  }
+  if (special) {
+    try {
+      return new FdByteSink(fs.openSync(file, 'w'), file, true);
+    } catch (e) {
+      throw errors.ioWrite(file, (e as Error).message);
+    }
+  }
   return AtomicFileSink.create(file);
 }
 

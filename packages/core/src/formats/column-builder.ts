@@ -1,0 +1,81 @@
+import type { Data, DataType } from 'apache-arrow';
+import { NULL, type FieldTable } from './field-table.js';
+
+/**
+ * Builds one column of a batch from fields, straight into typed arrays. A builder
+ * fills column `col` of many records in one call (one tight loop per type, no
+ * call per value across types), grows by doubling up to the batch size, and
+ * hands its arrays to the batch on `finish()`, starting fresh ones: the batch
+ * may still be waiting to be written.
+ */
+export abstract class ColumnBuilder {
+  length = 0;
+  /** Why the last value that did not fit failed, when more can be said than "not a <type>". */
+  problem: string | null = null;
+  protected capacity: number;
+  protected validity: Uint8Array;
+
+  constructor(
+    readonly type: DataType,
+    protected readonly maxRows: number,
+  ) {
+    this.capacity = Math.min(maxRows, 1024);
+    this.validity = new Uint8Array((this.capacity + 7) >> 3);
+  }
+
+  /**
+   * Appends column `col` of records `rows[from..to)`. Stops at the first value that
+   * does not fit the type, appending nothing for it, and returns its position in
+   * `rows`; -1 when all fit.
+   */
+  abstract appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number;
+
+  /** Forgets values past `length` (a row found bad in a later column is taken back). */
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  /** The column so far as Arrow data; the builder starts over, empty. */
+  abstract finish(): Data;
+
+  /** Room for `n` more values: grows every array to a new capacity. */
+  protected reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < need) cap *= 2;
+    this.grow(cap);
+    const validity = new Uint8Array((cap + 7) >> 3);
+    validity.set(this.validity);
+    this.validity = validity;
+    this.capacity = cap;
+  }
+
+  /** Replaces the value arrays with ones of `capacity` values, keeping the first `length`. */
+  protected abstract grow(capacity: number): void;
+
+  /** Fresh arrays for the next batch, as large as this one grew (batches tend to be alike). */
+  protected restart(): void {
+    this.validity = new Uint8Array((this.capacity + 7) >> 3);
+    this.length = 0;
+    this.grow(this.capacity);
+  }
+
+  protected setValid(i: number): void {
+    this.validity[i >> 3] |= 1 << (i & 7);
+  }
+
+  protected setNull(i: number): void {
+    this.validity[i >> 3] &= ~(1 << (i & 7));
+  }
+
+  /** The validity bitmap of the values so far. */
+  protected finishedValidity(): Uint8Array {
+    return this.validity.subarray(0, (this.length + 7) >> 3);
+  }
+}
+
+/** True when a field is missing or empty and the type reads that as null. */
+export function isNullField(t: FieldTable, f: number): boolean {
+  return t.start[f] === t.end[f] || (t.flags[f] & NULL) !== 0;
+}
