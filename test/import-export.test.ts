@@ -163,20 +163,24 @@ describe('round trips through real pipes', () => {
     assert.equal(JSON.parse(back.schema.metadata.get('recdata.params')!).types, EVENT_TYPES);
   });
 
-  it('gen events → export csv → import csv --types → the same values and types', async (t) => {
-    const help = await runCli(['gen', 'events', '--help']);
-    if (help.code !== 0) return t.skip('recdata gen events is not built');
+  it('gen events → export csv → import csv --types → cat: the same values and types, over random seeds', async () => {
     const dir = scratchDir('roundtrip-gen');
-    const r = await runShell(
-      `recdata gen events --events 50000 > gen.arrow && recdata export --format csv gen.arrow | recdata import --format csv --types '${EVENT_TYPES}' > back.arrow`,
-      { cwd: dir },
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 30_000 }), fc.boolean(), async (seed, events, anomalies) => {
+        const defects = anomalies ? ' --anomalies duplicates=0.01,out_of_order=0.01,null_item=0.01' : '';
+        const r = await runShell(
+          `recdata gen events --seed ${seed} --events ${events} --users 500${defects} > gen.arrow && recdata export --format csv gen.arrow | recdata import --format csv --types '${EVENT_TYPES}' | recdata cat > back.arrow`,
+          { cwd: dir },
+        );
+        assert.equal(r.code, 0, r.stderr);
+        const original = readTable(fs.readFileSync(path.join(dir, 'gen.arrow')));
+        const back = readTable(fs.readFileSync(path.join(dir, 'back.arrow')));
+        assert.equal(back.numRows, original.numRows);
+        assert.deepEqual(back.schema.fields.map((f) => typeName(f.type)), original.schema.fields.map((f) => typeName(f.type)));
+        for (const f of original.schema.fields) assert.deepEqual(columnValues(back, f.name), columnValues(original, f.name), f.name);
+      }),
+      { numRuns: 5 },
     );
-    assert.equal(r.code, 0, r.stderr);
-    const original = readTable(fs.readFileSync(path.join(dir, 'gen.arrow')));
-    const back = readTable(fs.readFileSync(path.join(dir, 'back.arrow')));
-    assert.equal(back.numRows, original.numRows);
-    assert.deepEqual(back.schema.fields.map((f) => typeName(f.type)), original.schema.fields.map((f) => typeName(f.type)));
-    for (const f of original.schema.fields) assert.deepEqual(columnValues(back, f.name), columnValues(original, f.name), f.name);
   });
 
   it('parquet and jsonl: export then import gives the same values', async () => {
