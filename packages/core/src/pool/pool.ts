@@ -1,4 +1,5 @@
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaClass } from 'piscina';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import type { PoolTask } from './worker.js';
@@ -18,10 +19,12 @@ function workerFile(): string {
  */
 export class WorkerPool {
   readonly threads: number;
-  private readonly piscina: Piscina;
+  private readonly piscina: PiscinaClass;
 
   constructor(threads: number) {
     this.threads = threads;
+    // piscina is loaded on first use: most commands never start a pool.
+    const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
     this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   }
 

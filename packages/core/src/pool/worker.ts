@@ -1,4 +1,6 @@
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Piscina as PiscinaClass } from 'piscina';
 
 /**
  * The one worker entry of recdata's pool. A task names a module and one of its
@@ -13,10 +15,25 @@ export interface PoolTask {
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
+/**
+ * Imports a task's module. Under tsx (tests run the TypeScript sources), Node 20
+ * does not carry the ESM loader hooks into worker threads, but tsx's require hook
+ * is there: a .ts module that import() cannot load is required instead.
+ */
+async function load(specifier: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    const path = specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier;
+    return createRequire(path)(path) as Record<string, unknown>;
+  }
+}
+
 export default async function runTask(task: PoolTask): Promise<unknown> {
   let mod = modules.get(task.module);
   if (!mod) {
-    mod = import(task.module) as Promise<Record<string, unknown>>;
+    mod = load(task.module);
     modules.set(task.module, mod);
   }
   const fn = (await mod)[task.fn];
@@ -29,9 +46,12 @@ export default async function runTask(task: PoolTask): Promise<unknown> {
  * instead of being copied.
  */
 export function transferResult<T>(value: T, buffers: ArrayBufferLike[]): T {
+  // Loaded here, not at the top: this module is also imported (for this function's
+  // name) by every command's start-up, where piscina is not needed.
+  const Piscina = (createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass }).Piscina;
   const unique = [...new Set(buffers)];
-  return {
+  return Piscina.move({
     [Piscina.transferableSymbol]: unique,
     [Piscina.valueSymbol]: value,
-  } as unknown as T;
+  } as never) as unknown as T;
 }
