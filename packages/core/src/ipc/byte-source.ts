@@ -47,7 +47,7 @@ function allocate(n: number): Uint8Array {
  */
 export class FdByteSource {
   readonly name: string;
-  private readonly fd: number;
+  readonly fd: number;
   private readonly reads: Reads;
   private readonly ownsFd: boolean;
   private buf: Uint8Array = new Uint8Array(0);

@@ -127,6 +127,7 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
   const sink = openOutput(options.file);
   const scratch = new Uint8Array(PIECE_BYTES);
   const relayBytes = nativeRelay();
+  if (relayBytes && process.env.RECDATA_PIPE_SIZE !== '0') widenPipes(sources, sink);
   let rows = 0;
   try {
     const first = firstSchema;
@@ -210,6 +211,16 @@ type RelayBytes = (inFd: number, outFd: number, n: number) => number;
 function nativeRelay(): RelayBytes | null {
   const { addon } = loadNative();
   return addon && typeof addon.relayBytes === 'function' ? (addon.relayBytes as RelayBytes) : null;
+}
+
+/**
+ * Raises the pipes on both sides to 1 MiB (F_SETPIPE_SZ; a pipe holds 64 KiB by
+ * default): each process in the pipeline then wakes up 16 times less often.
+ */
+function widenPipes(sources: FdByteSource[], sink: FdByteSink): void {
+  const { addon } = loadNative();
+  if (!addon) return;
+  for (const fd of [...sources.map((s) => s.fd), sink.fd]) addon.setPipeSize(fd, 1 << 20);
 }
 
 function relayBody(source: FdByteSource, sink: FdByteSink, n: number, relayBytes: RelayBytes): number {
