@@ -2,7 +2,7 @@
 // Installs whatever is missing and builds what is stale, so that `npm run demo`,
 // `npm test` and `npm run bench` work on a fresh clone and are fast the second time.
 // Steps: pnpm 12.4.2 (into .tools/), dependencies (pnpm install), TypeScript
-// (tsc -b, incremental), the oclif manifest, the native addon (node-gyp; CUDA when
+// (tsc -b, incremental), the command bundle, the oclif manifest, the native addon (node-gyp; CUDA when
 // nvcc is found), the command binaries in node_modules/.bin.
 // Flags: --force-build rebuilds everything; --for-tests also installs the Debian
 // and Python packages that the tests use (best effort: a test that needs a missing
@@ -54,6 +54,17 @@ function listFiles(dir, exts, out = []) {
   return out;
 }
 
+/** Compiled JavaScript under a dist/ folder. */
+function listDist(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) listDist(p, out);
+    else if (e.name.endsWith('.js')) out.push(p);
+  }
+  return out;
+}
+
 function stampOk(file, value) {
   return !force && fs.existsSync(file) && fs.readFileSync(file, 'utf8') === value;
 }
@@ -89,10 +100,19 @@ if (!stampOk(installStamp, installHash)) {
 // 3. TypeScript, incremental.
 run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b', ...(force ? ['--force'] : [])]);
 
-// 4. The oclif manifest: start-up reads it instead of importing every command.
+// 4. The command bundle (start-up reads a few files, not hundreds of modules) and
+// the oclif manifest (start-up reads it instead of importing every command).
 const cliDir = path.join(root, 'packages', 'cli');
+const compiled = fs.readdirSync(path.join(root, 'packages')).flatMap((p) => listDist(path.join(root, 'packages', p, 'dist')));
+const bundleStamp = path.join(cliDir, 'bundle', '.bundle-stamp');
+const bundleHash = createHash('sha256').update(compiled.map((f) => `${f}:${fs.statSync(f).mtimeMs}:${fs.statSync(f).size}`).join('\n')).update(fs.readFileSync(path.join(root, 'scripts', 'build-cli.mjs'))).digest('hex');
+if (!stampOk(bundleStamp, bundleHash)) {
+  log('bundling the commands (esbuild)');
+  run(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')]);
+  fs.writeFileSync(bundleStamp, bundleHash);
+}
 const manifestFile = path.join(cliDir, 'oclif.manifest.json');
-const commandsHash = hashFiles(listFiles(path.join(cliDir, 'dist', 'commands'), ['.js']).concat([path.join(cliDir, 'package.json')]));
+const commandsHash = hashFiles(listFiles(path.join(cliDir, 'bundle', 'commands'), ['.js']).concat([path.join(cliDir, 'package.json')]));
 const manifestStamp = path.join(cliDir, 'dist', '.manifest-stamp');
 if (!fs.existsSync(manifestFile) || !stampOk(manifestStamp, commandsHash)) {
   log('writing oclif.manifest.json');

@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import type { PoolTask } from './worker.js';
 
 function workerFile(): string {
-  // Built code runs dist/pool/worker.js; tests run the TypeScript source under tsx.
+  // Built code runs dist/pool/worker.js, tests run the TypeScript source under tsx,
+  // and inside the CLI's bundle this module is a chunk far from either: there the
+  // package resolves its own worker entry by name.
   for (const ext of ['.js', '.ts']) {
     const p = fileURLToPath(new URL(`./worker${ext}`, import.meta.url));
     if (fs.existsSync(p)) return p;
   }
-  throw new Error('recdata worker entry not found next to pool.js');
+  return createRequire(import.meta.url).resolve('@recdata/core/worker');
 }
 
 /**
