@@ -61,13 +61,27 @@ function newJob(spec: ResolvedSpec, rows: number, steps: HashJob['steps']): Hash
 function leafData(job: HashJob, spec: ResolvedSpec, nullCount: number): Data<Uint64 | Uint32 | Int64> {
   const type = outputTypeOf(spec) as Uint64 | Uint32 | Int64;
   const bitmap = nullCount > 0 ? { nullBitmap: job.validity, nullCount } : { nullCount: 0 };
-  return makeData({ type, length: job.rows, data: job.output as any, ...bitmap } as any) as Data<Uint64 | Uint32 | Int64>;
+  return makeData({ type, length: job.rows, data: job.output as any, ...bitmap } as any) as unknown as Data<Uint64 | Uint32 | Int64>;
+}
+
+/** Exit 65 naming the column and its type when --cols cannot hash it. */
+export function checkColumnType(type: DataType, name: string): void {
+  if (!isHashableType(type)) throw errors.wrongColumnType(name, HASHABLE_TYPES, typeName(type));
+}
+
+/** Exit 65 naming the column and its type when --cross cannot take it. */
+export function checkCrossTypes(types: DataType[], names: string[]): void {
+  types.forEach((type, i) => {
+    if (isCrossableType(type)) return;
+    const why = isListType(type) ? 'a non-list column (lists cannot be crossed)' : HASHABLE_TYPES;
+    throw errors.wrongColumnType(names[i], why, typeName(type));
+  });
 }
 
 /** Prepares the hash of one column (any hashable type, lists included). */
 export function prepareColumn(data: Data, spec: HashSpec | ResolvedSpec, name = 'column'): PreparedColumn {
   const s = resolved(spec);
-  if (!isHashableType(data.type)) throw errors.wrongColumnType(name, HASHABLE_TYPES, typeName(data.type));
+  checkColumnType(data.type, name);
   if (isListType(data.type)) {
     const inner = prepareColumn(data.children[0], s, name);
     return {
@@ -93,13 +107,8 @@ export function prepareCross(columns: Data[], spec: HashSpec | ResolvedSpec, nam
   const s = resolved(spec);
   if (columns.length < 2) throw errors.usage(`a cross needs at least two columns, got ${columns.length}`);
   const rows = columns[0].length;
-  columns.forEach((c, i) => {
-    if (!isCrossableType(c.type)) {
-      const why = isListType(c.type) ? 'a non-list column (lists cannot be crossed)' : HASHABLE_TYPES;
-      throw errors.wrongColumnType(names[i], why, typeName(c.type));
-    }
-    if (c.length !== rows) throw errors.internal(`cross columns of ${rows} and ${c.length} rows`);
-  });
+  checkCrossTypes(columns.map((c) => c.type), names);
+  for (const c of columns) if (c.length !== rows) throw errors.internal(`cross columns of ${rows} and ${c.length} rows`);
   const job = newJob(s, rows, columns.map(describeStep));
   return { job, finish: (nullCount) => leafData(job, s, nullCount) };
 }

@@ -24,3 +24,6 @@ export {
 export { createExecutor, type HashBackend, type HashExecutor, type ExecutorOptions } from './backends.js';
 export { HostOffloadQueue, type HashOffloadDevice } from './offload.js';
 export { hashAddon, type HashAddon, type NativeHashQueue } from './native.js';
+export { checkColumnType, checkCrossTypes } from './columns.js';
+export { dpuHash, planDpuHash, HASH_FIELD_METADATA, HASH_SPEC_VERSION, type DpuHashOptions, type DpuHashPlan } from './operator.js';
+export { loadKey, parseKey, KEY_ENV } from './key.js';
