@@ -29,14 +29,14 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     ...outputFlags,
     ...backendFlags,
     cols: Flags.string({ description: 'columns to hash, each into <col>_hash (or <col>_bucket)', helpValue: 'a,b' }),
-    cross: Flags.string({ description: 'a cross of two or more columns, hashed into a_x_b_hash; repeatable', helpValue: 'a,b[,c]', multiple: true }),
+    cross: Flags.string({ description: 'a cross of two or more columns, hashed into a_x_b_hash; repeatable', helpValue: 'a,b[,c]', multiple: true, multipleNonGreedy: true }),
     algo: Flags.string({ description: 'hash algorithm (default xxh64)', options: ['xxh64', 'xxh3', 'murmur3'], exclusive: ['keyed'] }),
     seed: Flags.string({ description: 'seed: 0 to 2^64-1 (murmur3: 0 to 2^32-1), decimal or 0x hex; default 0', helpValue: 'N' }),
     buckets: Flags.string({ description: 'output int64 buckets in [0, M) (the hash mod M) instead of hashes', helpValue: 'M' }),
     replace: Flags.boolean({ description: 'replace the source columns instead of appending', default: false }),
     'null-hash': Flags.string({ description: 'the hash given to null values (default: nulls stay null)', helpValue: 'V' }),
     keyed: Flags.boolean({ description: `SipHash-2-4 with a secret 128-bit key from --key-file or ${KEY_ENV}`, default: false }),
-    'key-file': Flags.string({ description: 'file holding the key as 32 hex characters', helpValue: 'FILE', dependsOn: ['keyed'] }),
+    'key-file': Flags.string({ description: 'file holding the key as 32 hex characters (with --keyed)', helpValue: 'FILE' }),
   };
 
   async run(): Promise<void> {
@@ -81,6 +81,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     keyed: boolean;
     'key-file'?: string;
   }): DpuHashOptions {
+    if (flags['key-file'] !== undefined && !flags.keyed) throw errors.usage('--key-file is the key of --keyed: add --keyed');
     const algorithm: Algorithm = flags.keyed ? 'siphash' : ((flags.algo ?? 'xxh64') as Algorithm);
     const wide = algorithm !== 'murmur3';
     const max = wide ? UINT64_MAX : (1n << 32n) - 1n;
