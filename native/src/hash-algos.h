@@ -83,47 +83,88 @@ RECDATA_HD uint64_t Xxh64Avalanche(uint64_t h) {
   return h;
 }
 
-RECDATA_HD uint64_t Xxh64(const uint8_t* p, size_t len, uint64_t seed) {
-  const uint8_t* const end = p + len;
-  uint64_t h;
-  if (len >= 32) {
-    uint64_t v1 = seed + kP64_1 + kP64_2;
-    uint64_t v2 = seed + kP64_2;
-    uint64_t v3 = seed;
-    uint64_t v4 = seed - kP64_1;
-    const uint8_t* const limit = end - 32;
-    do {
-      v1 = Xxh64Round(v1, Read64(p));
-      v2 = Xxh64Round(v2, Read64(p + 8));
-      v3 = Xxh64Round(v3, Read64(p + 16));
-      v4 = Xxh64Round(v4, Read64(p + 24));
-      p += 32;
-    } while (p <= limit);
-    h = Rotl64(v1, 1) + Rotl64(v2, 7) + Rotl64(v3, 12) + Rotl64(v4, 18);
-    h = Xxh64MergeRound(h, v1);
-    h = Xxh64MergeRound(h, v2);
-    h = Xxh64MergeRound(h, v3);
-    h = Xxh64MergeRound(h, v4);
-  } else {
-    h = seed + kP64_5;
-  }
-  h += static_cast<uint64_t>(len);
-  while (p + 8 <= end) {
+// The part of XXH64 after the 32-byte stripes: the remaining 8-byte lanes, one
+// 4-byte word and single bytes. With L known at compile time the loops unroll.
+template <int L>
+RECDATA_HD uint64_t Xxh64Tail(const uint8_t* p, uint64_t h) {
+  for (int i = 0; i < (L & 31) / 8; i++) {
     h ^= Xxh64Round(0, Read64(p));
     h = Rotl64(h, 27) * kP64_1 + kP64_4;
     p += 8;
   }
-  if (p + 4 <= end) {
+  if (L & 4) {
     h ^= static_cast<uint64_t>(Read32(p)) * kP64_1;
     h = Rotl64(h, 23) * kP64_2 + kP64_3;
     p += 4;
   }
-  while (p < end) {
-    h ^= static_cast<uint64_t>(*p) * kP64_5;
+  for (int i = 0; i < (L & 3); i++) {
+    h ^= static_cast<uint64_t>(p[i]) * kP64_5;
     h = Rotl64(h, 11) * kP64_1;
-    p++;
   }
   return Xxh64Avalanche(h);
+}
+
+// XXH64 of exactly L bytes (L < 32): no length-dependent branch left.
+template <int L>
+RECDATA_HD uint64_t Xxh64Short(const uint8_t* p, uint64_t seed) {
+  return Xxh64Tail<L>(p, seed + kP64_5 + static_cast<uint64_t>(L));
+}
+
+RECDATA_HD uint64_t Xxh64(const uint8_t* p, size_t len, uint64_t seed) {
+  if (len < 32) {
+    // One jump on the length instead of a branch per lane and per byte: short
+    // strings of mixed lengths would mispredict each of those.
+    switch (len) {
+#define RECDATA_XXH64_CASE(n) \
+  case n:                   \
+    return Xxh64Short<n>(p, seed);
+      RECDATA_XXH64_CASE(0) RECDATA_XXH64_CASE(1) RECDATA_XXH64_CASE(2) RECDATA_XXH64_CASE(3)
+      RECDATA_XXH64_CASE(4) RECDATA_XXH64_CASE(5) RECDATA_XXH64_CASE(6) RECDATA_XXH64_CASE(7)
+      RECDATA_XXH64_CASE(8) RECDATA_XXH64_CASE(9) RECDATA_XXH64_CASE(10) RECDATA_XXH64_CASE(11)
+      RECDATA_XXH64_CASE(12) RECDATA_XXH64_CASE(13) RECDATA_XXH64_CASE(14) RECDATA_XXH64_CASE(15)
+      RECDATA_XXH64_CASE(16) RECDATA_XXH64_CASE(17) RECDATA_XXH64_CASE(18) RECDATA_XXH64_CASE(19)
+      RECDATA_XXH64_CASE(20) RECDATA_XXH64_CASE(21) RECDATA_XXH64_CASE(22) RECDATA_XXH64_CASE(23)
+      RECDATA_XXH64_CASE(24) RECDATA_XXH64_CASE(25) RECDATA_XXH64_CASE(26) RECDATA_XXH64_CASE(27)
+      RECDATA_XXH64_CASE(28) RECDATA_XXH64_CASE(29) RECDATA_XXH64_CASE(30) RECDATA_XXH64_CASE(31)
+#undef RECDATA_XXH64_CASE
+    }
+  }
+  const uint8_t* const end = p + len;
+  uint64_t v1 = seed + kP64_1 + kP64_2;
+  uint64_t v2 = seed + kP64_2;
+  uint64_t v3 = seed;
+  uint64_t v4 = seed - kP64_1;
+  const uint8_t* const limit = end - 32;
+  do {
+    v1 = Xxh64Round(v1, Read64(p));
+    v2 = Xxh64Round(v2, Read64(p + 8));
+    v3 = Xxh64Round(v3, Read64(p + 16));
+    v4 = Xxh64Round(v4, Read64(p + 24));
+    p += 32;
+  } while (p <= limit);
+  uint64_t h = Rotl64(v1, 1) + Rotl64(v2, 7) + Rotl64(v3, 12) + Rotl64(v4, 18);
+  h = Xxh64MergeRound(h, v1);
+  h = Xxh64MergeRound(h, v2);
+  h = Xxh64MergeRound(h, v3);
+  h = Xxh64MergeRound(h, v4);
+  h += static_cast<uint64_t>(len);
+  // What is left is under 32 bytes: the same jump as above.
+  switch (end - p) {
+#define RECDATA_XXH64_TAIL(n) \
+  case n:                   \
+    return Xxh64Tail<n>(p, h);
+    RECDATA_XXH64_TAIL(0) RECDATA_XXH64_TAIL(1) RECDATA_XXH64_TAIL(2) RECDATA_XXH64_TAIL(3)
+    RECDATA_XXH64_TAIL(4) RECDATA_XXH64_TAIL(5) RECDATA_XXH64_TAIL(6) RECDATA_XXH64_TAIL(7)
+    RECDATA_XXH64_TAIL(8) RECDATA_XXH64_TAIL(9) RECDATA_XXH64_TAIL(10) RECDATA_XXH64_TAIL(11)
+    RECDATA_XXH64_TAIL(12) RECDATA_XXH64_TAIL(13) RECDATA_XXH64_TAIL(14) RECDATA_XXH64_TAIL(15)
+    RECDATA_XXH64_TAIL(16) RECDATA_XXH64_TAIL(17) RECDATA_XXH64_TAIL(18) RECDATA_XXH64_TAIL(19)
+    RECDATA_XXH64_TAIL(20) RECDATA_XXH64_TAIL(21) RECDATA_XXH64_TAIL(22) RECDATA_XXH64_TAIL(23)
+    RECDATA_XXH64_TAIL(24) RECDATA_XXH64_TAIL(25) RECDATA_XXH64_TAIL(26) RECDATA_XXH64_TAIL(27)
+    RECDATA_XXH64_TAIL(28) RECDATA_XXH64_TAIL(29) RECDATA_XXH64_TAIL(30) RECDATA_XXH64_TAIL(31)
+#undef RECDATA_XXH64_TAIL
+    default:
+      return 0;  // unreachable: the loop leaves fewer than 32 bytes
+  }
 }
 
 // ---------------------------------------------------------------- XXH3
