@@ -2,6 +2,7 @@
 // native (the C++ kernels on this thread, one call per job), offload (the native
 // kernels on a dedicated thread pool behind a bounded queue, or any other
 // HashOffloadDevice), cuda (the GPU kernels). All give the same bits.
+import { chooseBackend, requestedBackend, type KernelSupport } from '@recdata/core';
 import { CorruptColumnError, type HashJob } from './job.js';
 import { runHashJobJs } from './kernel-js.js';
 import { hashAddon, nativeError } from './native.js';
@@ -85,4 +86,17 @@ export function createExecutor(backend: HashBackend, options: ExecutorOptions = 
       return new OffloadExecutor(new HostOffloadQueue(threads, options.depth ?? threads * 4));
     }
   }
+}
+
+/** What the hash kernels offer, for @recdata/core's backend selection. */
+export const HASH_KERNELS: KernelSupport = { family: 'hash', cuda: true, offload: true };
+
+/**
+ * Picks the backend as `--backend` does (auto: CUDA when a device is present,
+ * else native, else js; exit 69 when an explicit request cannot be met) and opens
+ * an executor for it. `request` undefined means RECDATA_BACKEND, else auto.
+ */
+export function openExecutor(request: string | undefined, options: ExecutorOptions = {}): { executor: HashExecutor; notes: string[] } {
+  const choice = chooseBackend(requestedBackend(request), HASH_KERNELS);
+  return { executor: createExecutor(choice.backend, options), notes: choice.notes };
 }

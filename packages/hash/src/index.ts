@@ -21,7 +21,7 @@ export {
   type HashValuesArray,
   type PreparedColumn,
 } from './columns.js';
-export { createExecutor, type HashBackend, type HashExecutor, type ExecutorOptions } from './backends.js';
+export { createExecutor, openExecutor, HASH_KERNELS, type HashBackend, type HashExecutor, type ExecutorOptions } from './backends.js';
 export { HostOffloadQueue, type HashOffloadDevice } from './offload.js';
 export { hashAddon, type HashAddon, type NativeHashQueue } from './native.js';
 export { checkColumnType, checkCrossTypes } from './columns.js';

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { ArrowReader, chooseBackend, errors, requestedBackend, resolveThreads, writeBatchStream } from '@recdata/core';
-import { createExecutor, dpuHash, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
+import { ArrowReader, errors, resolveThreads, writeBatchStream } from '@recdata/core';
+import { dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
 import { BaseCommand } from '../base-command.js';
 import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../flags.js';
 import { splitList } from './cat.js';
@@ -43,13 +43,12 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     const { flags, argv } = await this.parse(DpuHash);
     this.verbose = flags.verbose;
     const options = this.options(flags);
-    const choice = chooseBackend(requestedBackend(flags.backend), { family: 'hash', cuda: true, offload: true });
-    for (const n of choice.notes) this.note(n);
     const threads = resolveThreads(flags.threads);
-    const reader = await ArrowReader.open(argv as string[]);
-    const executor = createExecutor(choice.backend, { threads });
-    this.note(`backend ${choice.backend}: ${executor.description}`);
+    const { executor, notes } = openExecutor(flags.backend, { threads });
+    for (const n of notes) this.note(n);
+    this.note(`backend ${executor.backend}: ${executor.description}`);
     try {
+      const reader = await ArrowReader.open(argv as string[]);
       const stream = dpuHash(reader, options, executor, threads * 2);
       await writeBatchStream(stream, {
         file: flags.output,
