@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { ArrowReader, errors, resolveThreads, writeBatchStream } from '@recdata/core';
+import { ArrowReader, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
 import { dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
 import { BaseCommand } from '../base-command.js';
 import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../flags.js';
@@ -48,6 +48,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     for (const n of notes) this.note(n);
     this.note(`backend ${executor.backend}: ${executor.description}`);
     try {
+      widenStdioPipes();
       const reader = await ArrowReader.open(argv as string[]);
       const stream = dpuHash(reader, options, executor, threads * 2);
       await writeBatchStream(stream, {
@@ -96,6 +97,17 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
       key: flags.keyed ? loadKey(flags['key-file']) : null,
     };
   }
+}
+
+/**
+ * A pipe holds 64 KiB by default; at 1 MiB each process in the pipeline wakes up
+ * 16 times less often (as the relay of recdata cat does). RECDATA_PIPE_SIZE=0 keeps
+ * the default; a descriptor that is not a pipe is left alone.
+ */
+function widenStdioPipes(): void {
+  const { addon } = loadNative();
+  if (!addon || process.env.RECDATA_PIPE_SIZE === '0') return;
+  for (const fd of [0, 1]) addon.setPipeSize(fd, 1 << 20);
 }
 
 function parseBuckets(text: string): bigint {
