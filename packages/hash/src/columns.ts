@@ -37,13 +37,21 @@ export function hashedTypeOf(type: DataType, spec: HashSpec | ResolvedSpec): Dat
   return outputTypeOf(s);
 }
 
-function newOutput(spec: ResolvedSpec, rows: number): HashValuesArray {
-  if (spec.outputKind === OutputKind.bucket) return new BigInt64Array(rows);
-  if (spec.outputKind === OutputKind.u32) return new Uint32Array(rows);
-  return new BigUint64Array(rows);
+/**
+ * The output values and validity of a job in one allocation (fewer buffers for
+ * the garbage collector), uninitialised: every backend writes every slot.
+ */
+function newOutputs(spec: ResolvedSpec, rows: number): { output: HashValuesArray; validity: Uint8Array } {
+  const width = spec.outputKind === OutputKind.u32 ? 4 : 8;
+  const valuesBytes = (rows * width + 7) & ~7;
+  const buffer = Buffer.allocUnsafeSlow(valuesBytes + ((rows + 7) >>> 3)).buffer;
+  const output =
+    spec.outputKind === OutputKind.bucket ? new BigInt64Array(buffer, 0, rows) : spec.outputKind === OutputKind.u32 ? new Uint32Array(buffer, 0, rows) : new BigUint64Array(buffer, 0, rows);
+  return { output, validity: new Uint8Array(buffer, valuesBytes, (rows + 7) >>> 3) };
 }
 
 function newJob(spec: ResolvedSpec, rows: number, steps: HashJob['steps']): HashJob {
+  const { output, validity } = newOutputs(spec, rows);
   return {
     algorithm: spec.algorithmIndex,
     seed: spec.seed,
@@ -51,9 +59,9 @@ function newJob(spec: ResolvedSpec, rows: number, steps: HashJob['steps']): Hash
     rows,
     steps,
     outputKind: spec.outputKind,
-    output: newOutput(spec, rows),
+    output,
     buckets: spec.buckets ?? 0n,
-    validity: new Uint8Array((rows + 7) >>> 3),
+    validity,
     nullHash: spec.nullHash,
   };
 }
