@@ -1,6 +1,6 @@
 // From Arrow columns to hash steps: which bytes each type hashes (docs/hash-spec.md,
 // "Bytes hashed per Arrow type"), pointing into the column's own buffers (no copy).
-import { Data, DataType, DateUnit, IntervalUnit, Precision, Type, vectorFromArray, type Dictionary, type Vector } from 'apache-arrow';
+import { Data, DataType, DateUnit, IntervalUnit, makeData, Precision, Type, vectorFromArray, type Dictionary, type Vector } from 'apache-arrow';
 import { ValueKind, type HashStep, type IndexArray, type ValueSource } from './job.js';
 
 /** Bytes per value of a fixed-width type, or 0 when the type is not fixed-width. */
@@ -111,17 +111,80 @@ export function describeValues(data: Data): ValueSource {
 }
 
 // A dictionary read from a stream with delta batches is a vector of several
-// chunks; the kernels want one. Rare, so rebuilt once per dictionary and cached.
+// chunks; the kernels want one. Rare, so concatenated once per dictionary (byte
+// for byte: nothing is reinterpreted) and cached.
 const flattened = new WeakMap<Vector, Data>();
 
 function dictionaryData(dictionary: Vector): Data {
   if (dictionary.data.length === 1) return dictionary.data[0];
   let data = flattened.get(dictionary);
   if (!data) {
-    data = vectorFromArray([...dictionary], dictionary.type).data[0];
+    data = concatLeaves(dictionary.data);
     flattened.set(dictionary, data);
   }
   return data;
+}
+
+/** One leaf Data holding the chunks one after another. */
+export function concatLeaves(chunks: readonly Data[]): Data {
+  const type = chunks[0].type;
+  const length = chunks.reduce((n, c) => n + c.length, 0);
+  const sources = chunks.map(describeValues);
+  const nullBitmap = new Uint8Array((length + 7) >>> 3);
+  let nullCount = 0;
+  let row = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++, row++) {
+      if (c.getValid(i)) nullBitmap[row >>> 3] |= 1 << (row & 7);
+      else nullCount++;
+    }
+  }
+  const validity = nullCount > 0 ? { nullBitmap, nullCount } : { nullCount: 0 };
+  const kind = sources[0].kind;
+  if (kind === ValueKind.null) return makeData({ type, length } as any);
+  if (kind === ValueKind.bool) {
+    const bits = new Uint8Array((length + 7) >>> 3);
+    let at = 0;
+    for (const src of sources) {
+      for (let j = 0; j < src.length; j++, at++) {
+        const b = src.bitOffset + j;
+        if ((src.data[b >>> 3] >>> (b & 7)) & 1) bits[at >>> 3] |= 1 << (at & 7);
+      }
+    }
+    return makeData({ type, length, data: bits, ...validity } as any);
+  }
+  if (kind === ValueKind.var32 || kind === ValueKind.var64) {
+    const large = kind === ValueKind.var64;
+    const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
+    const parts: Uint8Array[] = [];
+    let bytes = 0;
+    let at = 0;
+    for (const src of sources) {
+      const o = src.offsets!;
+      const first = Number(o[0]);
+      for (let j = 0; j < src.length; j++) offsets[++at] = (large ? BigInt(bytes + Number(o[j + 1]) - first) : bytes + Number(o[j + 1]) - first) as never;
+      const end = Number(o[src.length]);
+      parts.push(src.data.subarray(first, end));
+      bytes += end - first;
+    }
+    const data = new Uint8Array(bytes);
+    let p = 0;
+    for (const part of parts) {
+      data.set(part, p);
+      p += part.length;
+    }
+    return makeData({ type, length, valueOffsets: offsets, data, ...validity } as any);
+  }
+  const width = sources[0].width;
+  const data = new Uint8Array(length * width);
+  let p = 0;
+  for (const src of sources) {
+    data.set(src.data.subarray(0, src.length * width), p);
+    p += src.length * width;
+  }
+  const ArrayType = (type as any).ArrayType as { new (b: ArrayBuffer, o: number, n: number): ArrayBufferView; BYTES_PER_ELEMENT: number } | undefined;
+  const values = ArrayType && ArrayType.BYTES_PER_ELEMENT ? new ArrayType(data.buffer, 0, data.byteLength / ArrayType.BYTES_PER_ELEMENT) : data;
+  return makeData({ type, length, data: values, ...validity } as any);
 }
 
 /** One hash step over a leaf or dictionary column: the kernels' view of its bytes. */

@@ -235,6 +235,10 @@ export function columnsOfEveryType(seed: number, n: number, nullRate = 0.1): Nam
   out.push({ name: 'dict_int32_utf8', data: dictionary(new Int32(), dictValues, rand, n, 0) });
   out.push({ name: 'dict_int64_int64', data: dictionary(new Int64(), fixed(new Int64(), 8, rand, 17, 0.1, BigInt64Array), rand, n, nullRate) });
   out.push({ name: 'dict_uint32_float64', data: dictionary(new Uint32(), float64(rand, 23, 0), rand, n, nullRate) });
+  // A dictionary in two chunks, as a stream with a delta dictionary batch gives it.
+  const deltaValues = new Vector([variable(new Utf8(), rand, 10, 0.1, false, true), variable(new Utf8(), rand, 15, 0.1, false, true)]);
+  const deltaCodes = Int16Array.from({ length: n }, () => Math.floor(rand() * 25));
+  out.push({ name: 'dict_delta_utf8', data: makeData({ type: new Dictionary(new Utf8(), new Int16()), length: n, data: deltaCodes, dictionary: deltaValues, ...validity(rand, n, nullRate) } as any) });
   // Lists.
   out.push({ name: 'list_int32', data: list('list', fixed(new Int32(), 4, rand, 3 * n, nullRate, Int32Array), rand, n, nullRate) });
   out.push({ name: 'list_utf8', data: list('list', variable(new Utf8(), rand, 3 * n, nullRate, false, true), rand, n, nullRate) });

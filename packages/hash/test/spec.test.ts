@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   Bool,
+  DataType,
   Data,
   Dictionary,
   Field,
@@ -214,5 +215,27 @@ describe('hash spec: nulls, buckets, crosses, keys, lists', () => {
     assert.deepEqual(s1, hashOf(col, { algorithm: 'xxh64', seed: 1n }));
     assert.ok(s1.every((v, i) => v !== s2[i]));
     assert.equal(new Set(s1).size, 100);
+  });
+});
+
+describe('hash spec: dictionaries in several chunks (delta dictionary batches)', () => {
+  it('hash exactly like the decoded column, for string, integer, float and bool dictionaries', () => {
+    const cases: [DataType, unknown[], unknown[]][] = [
+      [new Utf8(), ['a', null, 'ccc'], ['', 'dd', null, 'e']],
+      [new Int64(), [1n, 2n, null], [3n, -4n]],
+      [new Float64(), [-0, NaN, 1.5], [null, 2.5]],
+      [new Bool(), [true, null], [false, true, false]],
+    ];
+    for (const [type, first, second] of cases) {
+      const chunkA = vectorFromArray(first as any[], type as any).data[0];
+      const chunkB = vectorFromArray(second as any[], type as any).data[0];
+      const dictionary = new Vector([chunkA, chunkB]);
+      const n = first.length + second.length;
+      const codes = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+      const data = makeData({ type: new Dictionary(type, new Int32()), length: n, data: codes, dictionary } as any);
+      const decoded = [...first, ...second].reverse();
+      const plain = vectorFromArray(decoded as any[], type as any).data[0];
+      assert.deepEqual(hashOf(data, { algorithm: 'xxh3', seed: 2n }), hashOf(plain, { algorithm: 'xxh3', seed: 2n }), String(type));
+    }
   });
 });
