@@ -189,6 +189,14 @@ describe('dpu-hash: bad input', () => {
     assert.match(errorLine(r), /column "s" has type struct<a: int64>, expected an integer, float, bool, utf8/);
   });
 
+  it('usage errors come before the input is read (exit 2 even with nothing on stdin)', async () => {
+    for (const args of [['--cross', 'a'], ['--cols', 'a', '--buckets', '0'], [], ['--cols', 'a,a']]) {
+      const r = await runCli(['dpu-hash', ...args], { input: Buffer.alloc(0) });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      errorLine(r);
+    }
+  });
+
   it('empty stdin: exit 65', async () => {
     const r = await runCli(['dpu-hash', '--cols', 'x'], { input: Buffer.alloc(0) });
     assert.equal(r.code, 65);

@@ -25,5 +25,5 @@ export { createExecutor, openExecutor, HASH_KERNELS, type HashBackend, type Hash
 export { HostOffloadQueue, type HashOffloadDevice } from './offload.js';
 export { hashAddon, type HashAddon, type NativeHashQueue } from './native.js';
 export { checkColumnType, checkCrossTypes } from './columns.js';
-export { dpuHash, planDpuHash, HASH_FIELD_METADATA, HASH_SPEC_VERSION, type DpuHashOptions, type DpuHashPlan } from './operator.js';
+export { dpuHash, planDpuHash, checkDpuHashOptions, HASH_FIELD_METADATA, HASH_SPEC_VERSION, type DpuHashOptions, type DpuHashPlan } from './operator.js';
 export { loadKey, parseKey, KEY_ENV } from './key.js';

@@ -53,12 +53,29 @@ function describeOutput(spec: ResolvedSpec, sources: string[]): string {
   });
 }
 
-/** Checks the options against the input schema and lays out the output (exit 65 for a missing or unhashable column). */
-export function planDpuHash(input: Schema, options: DpuHashOptions): DpuHashPlan {
+/** The checks that need no schema (exit 2): something to hash, crosses of two or more distinct columns, a valid spec. */
+export function checkDpuHashOptions(options: DpuHashOptions): ResolvedSpec {
   const spec = resolveSpec(options);
   const cols = options.cols ?? [];
   const crosses = options.crosses ?? [];
   if (cols.length === 0 && crosses.length === 0) throw errors.usage('nothing to hash: give --cols and/or --cross');
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c)) throw errors.usage(`--cols names "${c}" twice`);
+    seen.add(c);
+  }
+  for (const cross of crosses) {
+    if (cross.length < 2) throw errors.usage(`a cross needs at least two columns, got "${cross.join(',')}"`);
+    if (new Set(cross).size !== cross.length) throw errors.usage(`a cross names a column twice: "${cross.join(',')}"`);
+  }
+  return spec;
+}
+
+/** Checks the options against the input schema and lays out the output (exit 65 for a missing or unhashable column). */
+export function planDpuHash(input: Schema, options: DpuHashOptions): DpuHashPlan {
+  const spec = checkDpuHashOptions(options);
+  const cols = options.cols ?? [];
+  const crosses = options.crosses ?? [];
   const outputs: OutputColumn[] = [];
   const names = new Set<string>();
   const addOutput = (name: string, sources: number[]) => {
@@ -79,9 +96,7 @@ export function planDpuHash(input: Schema, options: DpuHashOptions): DpuHashPlan
     addOutput(`${c}${suffix(spec)}`, [i]);
   }
   for (const cross of crosses) {
-    if (cross.length < 2) throw errors.usage(`a cross needs at least two columns, got "${cross.join(',')}"`);
     const indices = cross.map((c) => requireColumn(input, c));
-    if (new Set(indices).size !== indices.length) throw errors.usage(`a cross names a column twice: "${cross.join(',')}"`);
     checkCrossTypes(indices.map((i) => input.fields[i].type), cross);
     addOutput(`${cross.join('_x_')}${suffix(spec)}`, indices);
   }

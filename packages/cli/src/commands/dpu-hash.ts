@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ArrowReader, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
-import { dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
+import { checkDpuHashOptions, dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
 import { BaseCommand } from '../base-command.js';
 import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../flags.js';
 import { splitList } from './cat.js';
@@ -43,6 +43,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     const { flags, argv } = await this.parse(DpuHash);
     this.verbose = flags.verbose;
     const options = this.options(flags);
+    checkDpuHashOptions(options);
     const threads = resolveThreads(flags.threads);
     const { executor, notes } = openExecutor(flags.backend, { threads });
     for (const n of notes) this.note(n);
