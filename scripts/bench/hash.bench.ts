@@ -23,9 +23,9 @@ function intChunk(start: number, n: number): Data {
   return makeData({ type: new Int64(), length: n, data: v });
 }
 
-/** Row i of the string column, 8 to 32 bytes: left('u' || lpad((i * 2654435761)::VARCHAR, 16, '0') || 'abc…p', 8 + i % 25). */
+/** Row i of the string column, 8 to 32 bytes: left('u' || lpad((i * 2654435761)::VARCHAR, 20, '0') || 'abc…p', 8 + i % 25). */
 function stringOf(i: number): string {
-  return ('u' + (BigInt(i) * MULT).toString().padStart(16, '0') + PAD).slice(0, 8 + (i % 25));
+  return ('u' + (BigInt(i) * MULT).toString().padStart(20, '0') + PAD).slice(0, 8 + (i % 25));
 }
 
 function strChunk(start: number, n: number): Data {
@@ -55,8 +55,8 @@ async function writeColumn(file: string, data: Data[]): Promise<void> {
 export default async function hashBenchmark(): Promise<BenchResult> {
   const rows = Math.round(10_000_000 * SCALE);
   const inputs = [
-    { name: 'int64', table: 'ints', data: chunks(rows, intChunk), sql: `(i * ${MULT})::BIGINT` },
-    { name: 'short strings (8-32 bytes)', table: 'strs', data: chunks(rows, strChunk), sql: `left('u' || lpad((i * ${MULT})::VARCHAR, 16, '0') || '${PAD}', 8 + (i % 25)::INTEGER)` },
+    { name: 'int64', table: 'ints', data: chunks(rows, intChunk), sql: `(i * ${MULT})::BIGINT`, value: (i: number) => String(BigInt(i) * MULT) },
+    { name: 'short strings (8-32 bytes)', table: 'strs', data: chunks(rows, strChunk), sql: `left('u' || lpad((i * ${MULT})::VARCHAR, 20, '0') || '${PAD}', 8 + (i % 25)::INTEGER)`, value: stringOf },
   ];
   const db = await duckdb();
   const result: BenchRow[] = [];
@@ -79,6 +79,11 @@ export default async function hashBenchmark(): Promise<BenchResult> {
       await db.run(`CREATE OR REPLACE TABLE ${input.table} AS SELECT ${input.sql} AS x FROM range(${rows}) t(i)`);
       const [check] = await db.rows(`SELECT count(*)::BIGINT AS n, min(x)::VARCHAR AS lo, max(x)::VARCHAR AS hi FROM ${input.table}`);
       if (Number(check.n) !== rows) throw new Error(`DuckDB made ${check.n} rows, expected ${rows}`);
+      // Both sides must hash the same values: compare a sample row by row.
+      const sample = [0, 1, 24, Math.floor(rows / 2), rows - 1];
+      for (const r of await db.rows(`SELECT rowid::BIGINT AS i, x::VARCHAR AS x FROM ${input.table} WHERE rowid IN (${sample.join(',')})`)) {
+        if (r.x !== input.value(Number(r.i))) throw new Error(`DuckDB row ${r.i} is ${r.x}, recdata's is ${input.value(Number(r.i))}`);
+      }
       const duck = await db.time(`SELECT max(hash(x)) FROM ${input.table}`, 5);
       const nativeSeconds = await timeAsync(async () => {
         for (const d of input.data) hashColumnSync(d, spec, native);

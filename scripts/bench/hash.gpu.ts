@@ -23,7 +23,7 @@ function strings(start: number, n: number): Data {
   const bytes = new Uint8Array(n * 32);
   let at = 0;
   for (let i = 0; i < n; i++) {
-    const s = `u${(BigInt(start + i) * 2654435761n).toString().padStart(16, '0')}abcdefghijklmnop`.slice(0, 8 + ((start + i) % 25));
+    const s = `u${(BigInt(start + i) * 2654435761n).toString().padStart(20, '0')}abcdefghijklmnop`.slice(0, 8 + ((start + i) % 25));
     for (let k = 0; k < s.length; k++) bytes[at + k] = s.charCodeAt(k);
     at += s.length;
     offsets[i + 1] = at;
