@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Data, Int64, makeData, Schema, Utf8 } from 'apache-arrow';
 import { batchStream, field, makeBatch, mapOrdered, writeBatchStream } from '@recdata/core';
 // scripts/ does not depend on @recdata/hash (that would change the shared lockfile): import its source.
-import { createExecutor, hashColumn, hashColumnSync, resolveSpec } from '../../packages/hash/src/index.ts';
+import { createExecutor, hashColumn, hashColumnSync, resolveSpec } from '@recdata/hash';
 import { cachedFile, duckdb, fileBytes, higherIsBetter, machine, mb, recdata, SCALE, timeAsync, timePair, type BenchResult, type BenchRow } from './lib.ts';
 
 const BATCH = 65536;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Int64, makeData, Utf8, type Data } from 'apache-arrow';
 import { cudaAvailability } from '@recdata/core';
 // scripts/ does not depend on @recdata/hash (that would change the shared lockfile): import its source.
-import { createExecutor, hashAddon, hashColumnSync, resolveSpec } from '../../packages/hash/src/index.ts';
+import { createExecutor, hashAddon, hashColumnSync, resolveSpec } from '@recdata/hash';
 import { higherIsBetter, machine, RESULTS_DIR, SCALE, timeAsync, type BenchResult } from './lib.ts';
 
 const JOB_ROWS = 1 << 20;
