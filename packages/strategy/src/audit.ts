@@ -41,7 +41,7 @@ export function auditStrategies(registry: Registry, metrics: MetricsData, option
   unknownStrategies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const warnings = unknownStrategies.map((u) => `metrics for strategy "${u.id}", which is not in the registry (${u.rows} rows not audited)`);
   for (const e of evaluations) {
-    for (const g of e.guardrails) if (!e.strategy.guardrails.length || g.effect === null) warnings.push(`strategy "${e.strategy.id}": no usable metrics for guardrail ${g.metric} in the window`);
+    for (const g of e.guardrails) if (g.effect === null) warnings.push(`strategy "${e.strategy.id}": no usable metrics for guardrail ${g.metric} in the window`);
   }
   return { asOf, windowDays: options.windowDays, confidence: options.confidence, minSample: options.minSample, evaluations, unknownStrategies, warnings };
 }
