@@ -2,7 +2,7 @@ import { Bool, DateDay, Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow
 import { batchStream, column, errors, inTransaction, makeBatch, openDatabase, utf8Column, type BatchStream, type Database } from '@recdata/core';
 import { fmt } from './evaluate.js';
 import { formatDay, parseDay } from './registry/dates.js';
-import { USE_KINDS } from './refs/find.js';
+import { USE_KINDS } from './refs/kinds.js';
 import { columns } from './report/table.js';
 import type { AuditReport } from './run.js';
 

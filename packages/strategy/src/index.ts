@@ -9,13 +9,13 @@ export * from './metrics/read.js';
 export * from './evaluate.js';
 export * from './audit.js';
 export * from './run.js';
+export * from './options.js';
 export * from './refs/variants.js';
 export * from './refs/walk.js';
-export * from './refs/find.js';
-export { patchScript, type FlagValue, type ScriptPatch } from './patch/ts-patch.js';
-export { patchYaml, patchJson, type ConfigPatch } from './patch/config-patch.js';
-export { unifiedDiff } from './patch/diff.js';
-export * from './patch/plan.js';
+export * from './refs/kinds.js';
+// References and the removal patch: '@recdata/strategy/code' (they load the TypeScript compiler).
+export type { ReferenceSearch } from './refs/find.js';
+export type { RemovalPatch, RemovalTarget, PatchedFile, StrategyPatchSummary } from './patch/plan.js';
 export * from './report/json.js';
 export * from './report/table.js';
 export * from './report/arrow.js';

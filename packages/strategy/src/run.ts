@@ -2,10 +2,10 @@ import { ArrowReader, errors } from '@recdata/core';
 import { auditStrategies, type AuditOptions, type AuditResult } from './audit.js';
 import type { Decision } from './evaluate.js';
 import { readMetrics } from './metrics/read.js';
-import { applyRemoval, planRemoval, type RemovalPatch } from './patch/plan.js';
+import type { RemovalPatch } from './patch/plan.js';
 import { formatDay } from './registry/dates.js';
 import { loadRegistry, type Registry } from './registry/registry.js';
-import { findReferences, type ReferenceSearch } from './refs/find.js';
+import type { ReferenceSearch } from './refs/find.js';
 import { checkFolder } from './refs/walk.js';
 
 export interface RunAuditOptions extends AuditOptions {
@@ -41,9 +41,12 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
   const source = o.metricsFiles.length === 0 || (o.metricsFiles.length === 1 && o.metricsFiles[0] === '-') ? 'stdin' : o.metricsFiles.join(', ');
   const metrics = await readMetrics(reader, source);
   const result = auditStrategies(registry, metrics, o);
-  if (o.refsDir !== undefined) refs = findReferences(o.refsDir, registry.strategies, registry.flagFunctions);
   let patch: RemovalPatch | null = null;
-  if (refs && (o.patch || o.write)) {
+  if (o.refsDir === undefined) return { registry, result, refs, patch };
+  // The TypeScript compiler loads only now: an audit without --refs starts without it.
+  const { findReferences, planRemoval, applyRemoval } = await import('./code.js');
+  refs = findReferences(o.refsDir, registry.strategies, registry.flagFunctions);
+  if (o.patch || o.write) {
     const targets = result.evaluations
       .filter((e) => e.decision === 'retire' || e.decision === 'graduate')
       .map((e) => ({ strategyId: e.strategy.id, keys: e.strategy.keys, aliases: e.strategy.aliases, value: e.decision === 'retire' ? ('off' as const) : ('on' as const) }));

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'strategy');
@@ -79,40 +78,4 @@ export function gitRepoOf(tree: string, name: string): string {
     if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   }
   return dir;
-}
-
-const sourceCache = new Map<string, ts.SourceFile>();
-
-/**
- * Type-checks a TypeScript or JavaScript project with the compiler API (what tsc
- * does), reading `overrides` (absolute path -> text) instead of the files on disk.
- */
-export function typecheck(dir: string, configName: string, overrides = new Map<string, string>()): string[] {
-  const cfg = ts.readConfigFile(path.join(dir, configName), ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, dir);
-  const host = ts.createCompilerHost(parsed.options);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (f) => overrides.get(path.resolve(f)) ?? readFile(f);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (f, lang, onError) => {
-    const text = overrides.get(path.resolve(f));
-    if (text !== undefined) return ts.createSourceFile(f, text, lang);
-    // The standard library is parsed once for every check in the process.
-    const key = `${f}\0${typeof lang === 'object' ? lang.languageVersion : lang}`;
-    let sf = sourceCache.get(key);
-    if (!sf) {
-      sf = getSourceFile(f, lang, onError);
-      if (sf) sourceCache.set(key, sf);
-    }
-    return sf;
-  };
-  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
-  // The project's own files (the standard library is not ours to check, and checking lib.dom takes seconds).
-  const own = parsed.fileNames.map((f) => program.getSourceFile(f)!);
-  const diagnostics = [
-    ...program.getOptionsDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...own.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]),
-  ];
-  return diagnostics.map((d) => `${d.file ? `${path.relative(dir, d.file.fileName)}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { findReferences, loadRegistry, patchJson, patchScript, patchYaml, planRemoval, unifiedDiff, caseVariants, type FlagValue } from '../src/index.ts';
-import { FIXTURES, gitRepoOf, hasGit, listTree, run, tempDir, typecheck } from './helpers.ts';
+import { findReferences, patchJson, patchScript, patchYaml, planRemoval, unifiedDiff, type FlagValue } from '../src/code.ts';
+import { caseVariants, loadRegistry } from '../src/index.ts';
+import { FIXTURES, gitRepoOf, hasGit, listTree, run, tempDir } from './helpers.ts';
+import { typecheck } from './typecheck.ts';
 
 const registry = loadRegistry(path.join(FIXTURES, 'registry.yaml'));
 const target = (id: string, value: FlagValue) => {

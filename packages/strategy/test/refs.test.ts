@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RecdataError } from '@recdata/core';
-import { findReferences, findSpellings, loadRegistry, spellingsOf, type Reference } from '../src/index.ts';
+import { findReferences } from '../src/code.ts';
+import { findSpellings, loadRegistry, spellingsOf, type Reference } from '../src/index.ts';
 import { copyTree, FIXTURES, tempDir } from './helpers.ts';
 
 const registry = loadRegistry(path.join(FIXTURES, 'registry.yaml'));

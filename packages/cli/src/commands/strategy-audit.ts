@@ -8,8 +8,7 @@ import {
   formatDay,
   gateFailure,
   openHistory,
-  parseDay,
-  parseDays,
+  parseAuditFlags,
   recordRun,
   runAudit,
   type AuditReport,
@@ -66,15 +65,7 @@ export default class StrategyAudit extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(StrategyAudit);
     this.verbose = flags.verbose;
-    const windowDays = parseDays(flags.window);
-    if (windowDays === null) throw errors.badFlagValue('window', 'a number of days such as 28d or 4w', flags.window);
-    const confidence = Number(flags.confidence);
-    if (!/^\d*\.?\d+$/.test(flags.confidence.trim()) || !(confidence >= 0.5 && confidence < 1)) throw errors.badFlagValue('confidence', 'a level from 0.5 to below 1, e.g. 0.95', flags.confidence);
-    let asOf: number | undefined;
-    if (flags['as-of'] !== undefined) {
-      asOf = parseDay(flags['as-of'].trim()) ?? undefined;
-      if (asOf === undefined) throw errors.badFlagValue('as-of', 'a date YYYY-MM-DD', flags['as-of']);
-    }
+    const { windowDays, confidence, asOf } = parseAuditFlags({ window: flags.window, confidence: flags.confidence, asOf: flags['as-of'] });
     const format = flags.json ? 'json' : (flags.format ?? 'table');
 
     const report = await runAudit({

@@ -1,6 +1,6 @@
 import { Bool, DateDay, Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { batchStream, column, makeBatch, utf8Column, type BatchStream } from '@recdata/core';
-import { USE_KINDS } from '../refs/find.js';
+import { USE_KINDS } from '../refs/kinds.js';
 import type { AuditReport } from '../run.js';
 
 /** `--format arrow`: one row per strategy (docs/strategy-metrics.md lists the columns). */

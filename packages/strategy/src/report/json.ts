@@ -1,7 +1,7 @@
 import type { StrategyEvaluation } from '../evaluate.js';
 import { formatDay } from '../registry/dates.js';
 import { formatMargin } from '../registry/registry.js';
-import { USE_KINDS, type Reference } from '../refs/find.js';
+import { USE_KINDS, type Reference } from '../refs/kinds.js';
 import type { AuditReport } from '../run.js';
 
 /** Finite numbers as they are; NaN and infinities (undefined in JSON) as null. */
@@ -38,7 +38,8 @@ export function evaluationJson(e: StrategyEvaluation, refs: Reference[] | null) 
     rel_lift: num(eff?.relLift),
     rel_ci: pair(eff?.relCi),
     p_value: num(eff?.pValue),
-    df: eff ? (Number.isFinite(eff.df) ? eff.df : 'normal') : null,
+    // Welch-Satterthwaite degrees of freedom; null for the normal interval of ratio metrics.
+    df: eff && Number.isFinite(eff.df) ? eff.df : null,
     treatment: eff ? { units: eff.treatment.n, estimate: num(eff.treatment.estimate) } : e.primary.treatment ? { units: e.primary.treatment.n, estimate: null } : null,
     control: eff ? { units: eff.control.n, estimate: num(eff.control.estimate) } : e.primary.control ? { units: e.primary.control.n, estimate: null } : null,
     roi: num(e.roi?.value),

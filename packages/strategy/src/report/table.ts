@@ -1,6 +1,6 @@
 import { fmt, type StrategyEvaluation } from '../evaluate.js';
 import { formatDay } from '../registry/dates.js';
-import { USE_KINDS, type Reference } from '../refs/find.js';
+import { USE_KINDS, type Reference } from '../refs/kinds.js';
 import type { AuditReport } from '../run.js';
 
 /** Plain text columns, left-aligned, two spaces apart (the last one unpadded). */
