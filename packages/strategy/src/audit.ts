@@ -1,6 +1,6 @@
 import { evaluateStrategy, type StrategyEvaluation } from './evaluate.js';
 import type { MetricsData } from './metrics/read.js';
-import type { Day } from './registry/dates.js';
+import { formatDay, type Day } from './registry/dates.js';
 import type { Registry } from './registry/registry.js';
 
 export interface AuditOptions {
@@ -40,7 +40,10 @@ export function auditStrategies(registry: Registry, metrics: MetricsData, option
   }
   unknownStrategies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const warnings = unknownStrategies.map((u) => `metrics for strategy "${u.id}", which is not in the registry (${u.rows} rows not audited)`);
+  if (metrics.lastDay === null && options.asOf === undefined) warnings.unshift(`the metrics stream has no rows: auditing as of today, ${formatDay(asOf)}`);
   for (const e of evaluations) {
+    // Only where the primary metric has data: otherwise its own reason says it all.
+    if (!e.primary.effect) continue;
     for (const g of e.guardrails) if (g.effect === null) warnings.push(`strategy "${e.strategy.id}": no usable metrics for guardrail ${g.metric} in the window`);
   }
   return { asOf, windowDays: options.windowDays, confidence: options.confidence, minSample: options.minSample, evaluations, unknownStrategies, warnings };

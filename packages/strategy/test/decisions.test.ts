@@ -175,4 +175,13 @@ describe('decision rules', () => {
     assert.match(quiet.reasons[0], /no metrics for the primary metric watch/);
     assert.equal(r.asOf, START + 89);
   });
+
+  it('warns about a guardrail without data, and about an empty stream', () => {
+    const reg = parseRegistry(registry([{ id: 'g', guardrails: '{ctr: 1%}' }]), 'r.yaml');
+    const r = auditStrategies(reg, metricsOf([['g', [series('watch', flat(0))]]]), { windowDays: 28, confidence: 0.95, minSample: 1000 });
+    assert.deepEqual(r.warnings, ['strategy "g": no usable metrics for guardrail ctr in the window']);
+    const empty = auditStrategies(reg, { byStrategy: new Map(), rows: 0, firstDay: null, lastDay: null }, { windowDays: 28, confidence: 0.95, minSample: 1000 });
+    assert.match(empty.warnings[0], /^the metrics stream has no rows: auditing as of today, \d{4}-\d{2}-\d{2}$/);
+    assert.equal(empty.warnings.length, 1);
+  });
 });

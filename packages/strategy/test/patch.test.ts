@@ -84,6 +84,44 @@ describe('removal patch on the fixture code bases', () => {
     });
   }
 
+  it('every combination of decisions gives code that parses, reads no removed flag, and is stable under a second pass', () => {
+    const ids = ['boost_fresh_videos', 'rank_by_watch_time', 'filter_low_quality', 'boost_followed_creators'];
+    const choices: (FlagValue | null)[] = ['on', 'off', null];
+    const searches = new Map(CODEBASES.map(({ name }) => [name, findReferences(path.join(FIXTURES, name), registry.strategies, registry.flagFunctions)]));
+    let combos = 0;
+    for (let mask = 0; mask < 3 ** ids.length; mask++) {
+      const targets = ids.flatMap((id, i) => {
+        const v = choices[Math.floor(mask / 3 ** i) % 3];
+        return v ? [target(id, v)] : [];
+      });
+      for (const { name } of CODEBASES) {
+        // planRemoval refuses (exit 70) any result that does not parse.
+        const p = planRemoval(searches.get(name)!, registry.flagFunctions, targets);
+        const flags = new Map(targets.flatMap((t) => [...t.keys, ...t.aliases].flatMap(caseVariants).map((v) => [v, t.value] as [string, FlagValue])));
+        for (const f of p.files) {
+          assert.ok(!f.after.includes('__recdata_'), f.path);
+          if (!/\.(ts|js)$/.test(f.path)) continue;
+          const again = patchScript(f.path, f.after, registry.flagFunctions, flags);
+          assert.equal(again.reads.size, 0, `${f.path}: a removed flag is still read`);
+          assert.equal(again.text, f.after, `${f.path}: not stable`);
+        }
+      }
+      combos++;
+    }
+    assert.equal(combos, 81);
+  });
+
+  it('all flags on, and all off, still type-check', () => {
+    for (const value of ['on', 'off'] as const) {
+      const targets = ['boost_fresh_videos', 'rank_by_watch_time', 'filter_low_quality', 'boost_followed_creators'].map((id) => target(id, value));
+      for (const { name, config } of CODEBASES) {
+        const dir = path.join(FIXTURES, name);
+        const p = planRemoval(findReferences(dir, registry.strategies, registry.flagFunctions), registry.flagFunctions, targets);
+        assert.deepEqual(typecheck(dir, config, new Map(p.files.map((f) => [path.join(dir, f.path), f.after]))), [], `${name}, all ${value}`);
+      }
+    }
+  });
+
   it('summarises per strategy what it changed and what it left', () => {
     const s = plan('ts').strategies;
     assert.deepEqual(
@@ -163,6 +201,12 @@ describe('simplification rules', () => {
   it('never leaves a placeholder, even when the code already uses the name', () => {
     const out = simplify("const __recdata_off__ = 1;\nexport const v = [isEnabled('k'), __recdata_off__];\n", 'off');
     assert.equal(out, 'const __recdata_off__ = 1;\nexport const v = [false, __recdata_off__];\n');
+  });
+
+  it('JSX: a child shown only with the flag on goes when it is off, and loses its condition when on', () => {
+    const code = "export const List = () => (\n  <ul>\n    {isEnabled('k') && <Fresh />}\n    <Top />\n  </ul>\n);\n";
+    assert.equal(simplify(code, 'off', 'list.tsx'), 'export const List = () => (\n  <ul>\n    <Top />\n  </ul>\n);\n');
+    assert.equal(simplify(code, 'on', 'list.tsx'), "export const List = () => (\n  <ul>\n    {<Fresh />}\n    <Top />\n  </ul>\n);\n");
   });
 
   it('JavaScript: an awaited read goes with its await', () => {

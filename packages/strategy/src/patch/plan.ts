@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errors } from '@recdata/core';
 import { fileFormat, type ReferenceSearch } from '../refs/find.js';
 import { caseVariants } from '../refs/variants.js';
+import { parseScript } from '../refs/ts-ast.js';
 import { readTreeFile } from '../refs/walk.js';
 import { patchJson, patchYaml } from './config-patch.js';
 import { unifiedDiff } from './diff.js';
@@ -73,6 +74,9 @@ export function planRemoval(search: ReferenceSearch, flagFunctions: readonly str
     if (format === 'code') {
       const r = patchScript(rel, before, flagFunctions, flags);
       after = r.text;
+      // A patch must never break the syntax: refuse (a bug to report) rather than write it.
+      const broken = syntaxErrors(rel, after).filter((e) => !syntaxErrors(rel, before).includes(e));
+      if (broken.length > 0) throw errors.internal(`the removal patch of ${rel} would not parse (${broken[0]}); please report it with the file`);
       for (const [spelling, n] of r.reads) summaries.get(owner.get(spelling)!.strategyId)!.flagReads += n;
     } else if (format === 'yaml' || format === 'json') {
       const r = format === 'yaml' ? patchYaml(before, flags) : patchJson(rel, before, flags);
@@ -131,4 +135,9 @@ function realOrNull(p: string): string | null {
   } catch {
     return null;
   }
+}
+
+function syntaxErrors(file: string, text: string): string[] {
+  const sf = parseScript(file, text) as unknown as { parseDiagnostics?: { messageText: unknown }[] };
+  return (sf.parseDiagnostics ?? []).map((d) => (typeof d.messageText === 'string' ? d.messageText : 'syntax error'));
 }

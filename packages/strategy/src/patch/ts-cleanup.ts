@@ -11,11 +11,21 @@ import { deleteStatement, inStatementList } from './ts-fold.js';
  */
 
 /** How often each name is used (not declared) in the file. Over-counting keeps things; it is the safe side. */
-export function nameUses(sf: ts.SourceFile, skip?: ts.Node): Map<string, number> {
+export function nameUses(sf: ts.SourceFile): Map<string, number> {
   const uses = new Map<string, number>();
+  for (const [name, at] of usePositions(sf)) uses.set(name, at.length);
+  return uses;
+}
+
+/** Where each name is used (not declared): start positions, in order. */
+function usePositions(sf: ts.SourceFile): Map<string, number[]> {
+  const uses = new Map<string, number[]>();
   const visit = (node: ts.Node) => {
-    if (node === skip) return;
-    if (ts.isIdentifier(node) && !isDeclarationName(node)) uses.set(node.text, (uses.get(node.text) ?? 0) + 1);
+    if (ts.isIdentifier(node) && !isDeclarationName(node)) {
+      const list = uses.get(node.text);
+      if (list) list.push(node.pos);
+      else uses.set(node.text, [node.pos]);
+    }
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -48,8 +58,10 @@ function declarationCounts(sf: ts.SourceFile): Map<string, number> {
 
 export function cleanupEdits(sf: ts.SourceFile, usedBefore: Map<string, number>): TextEdit[] {
   const edits: TextEdit[] = [];
-  const usedNow = nameUses(sf);
-  const newlyUnused = (name: string, usesNow = usedNow) => (usedBefore.get(name) ?? 0) > 0 && (usesNow.get(name) ?? 0) === 0;
+  const positions = usePositions(sf);
+  const usedBeforeAndNotNow = (name: string, outside?: ts.Node) =>
+    (usedBefore.get(name) ?? 0) > 0 && !(positions.get(name) ?? []).some((at) => !outside || at < outside.pos || at >= outside.end);
+  const newlyUnused = (name: string) => usedBeforeAndNotNow(name);
 
   for (const stmt of sf.statements) {
     if (!ts.isImportDeclaration(stmt) || !stmt.importClause) continue;
@@ -94,8 +106,8 @@ export function cleanupEdits(sf: ts.SourceFile, usedBefore: Map<string, number>)
     if (inStatementList(node) && !isExported(node)) {
       const names = removableNames(node);
       if (names && names.length > 0 && names.every((n) => (declared.get(n) ?? 0) === 1)) {
-        const usesOutside = nameUses(sf, node);
-        if (names.every((n) => newlyUnused(n, usesOutside))) {
+        // Uses inside the declaration itself (recursion) do not keep it.
+        if (names.every((n) => usedBeforeAndNotNow(n, node))) {
           edits.push(deleteStatement(sf, node));
           return;
         }

@@ -46,6 +46,10 @@ export function foldEdits(sf: ts.SourceFile, p: Placeholders): TextEdit[] {
         if (evalConst(node.left, p) === neutral) replaceExpr(node, node.right);
         else if (evalConst(node.right, p) === neutral) replaceExpr(node, node.left);
       }
+    } else if (ts.isJsxExpression(node) && node.expression && (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent)) && evalConst(node.expression, p) === false) {
+      // `{flag && <Fresh />}` with the flag off renders nothing: the child goes.
+      const r = deletionRange(text, node.getStart(sf), node.end);
+      edits.push({ start: r.start, end: r.end, text: '' });
     } else if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
       const whole = evalConst(node, p);
       if (whole !== undefined) edits.push({ start: node.getStart(sf), end: node.end, text: literal(whole) });

@@ -13,7 +13,7 @@ Strategy i has the true class ${TRUE_CLASSES.map((c, i) => `${i}: ${c}`).join(',
 The output depends only on the flags. Each strategy draws from its own random stream, so adding strategies leaves the others unchanged. --truth FILE writes the true effects (JSON); --registry FILE writes a registry YAML for the generated strategies (rollout 0.5, margin 1%, guardrail margin 2%).`;
   static override examples = [
     { description: 'Ten strategies over 90 days, with the truth and a registry', command: '<%= config.bin %> gen strategy-metrics --strategies 10 --days 90 --seed 1 --truth truth.json --registry strategies.yaml -o metrics.arrow' },
-    { description: 'Look at the first rows', command: '<%= config.bin %> gen strategy-metrics --strategies 2 --days 3 | <%= config.bin %> export --format table' },
+    { description: 'Two strategies for a week, shown as their schema', command: '<%= config.bin %> gen strategy-metrics --strategies 2 --days 7 | <%= config.bin %> cat --schema' },
     { description: 'The issue\u2019s example: fifty strategies', command: '<%= config.bin %> gen strategy-metrics --strategies 50 --days 90 --seed 1 --truth truth.json > m.arrow' },
   ];
   static override flags = {
