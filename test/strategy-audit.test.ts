@@ -133,7 +133,11 @@ describe('recdata strategy-audit (the built CLI)', () => {
       'recdata strategy-audit: gate failed: 3 to retire: rank_by_watch_time, filter_low_quality, recall_similar_users; 1 review past due: exp_longer_previews (due 2026-07-31)',
     );
     assert.match(fs.readFileSync(path.join(dir, 'gate.txt'), 'utf8'), /^strategy\s+decision/);
-    const onlyPositive = await runShell(`recdata gen strategy-metrics --strategies 1 | recdata strategy-audit --registry "${genRegistry}" --gate --as-of 2026-07-20 > /dev/null`);
+    // One truly positive strategy, before its review date: the gate passes. The registry is
+    // written by the generator on the same pipe (it is complete before the stream starts).
+    const one = path.join(dir, 'one.yaml');
+    fs.rmSync(one, { force: true });
+    const onlyPositive = await runShell(`recdata gen strategy-metrics --strategies 1 --registry "${one}" | recdata strategy-audit --registry "${one}" --gate --as-of 2026-07-20 > /dev/null`);
     assert.equal(onlyPositive.code, 0, onlyPositive.stderr);
   });
 

@@ -28,6 +28,9 @@ export interface AuditReport {
 
 /** The whole audit: registry, metrics, evaluation; then references and the removal patch when asked. */
 export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
+  // The stream's schema first: in `gen strategy-metrics --registry r.yaml | strategy-audit
+  // --registry r.yaml` the generator writes the registry before the first byte of the stream.
+  const reader = await ArrowReader.open(o.metricsFiles);
   const registry = loadRegistry(o.registryFile);
   let refs: ReferenceSearch | null = null;
   if (o.refsDir !== undefined) {
@@ -37,7 +40,6 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
     // The folder is checked before the metrics are read: a typo fails fast (exit 66).
     checkFolder(o.refsDir);
   }
-  const reader = await ArrowReader.open(o.metricsFiles);
   const source = o.metricsFiles.length === 0 || (o.metricsFiles.length === 1 && o.metricsFiles[0] === '-') ? 'stdin' : o.metricsFiles.join(', ');
   const metrics = await readMetrics(reader, source);
   const result = auditStrategies(registry, metrics, o);

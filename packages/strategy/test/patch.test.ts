@@ -122,6 +122,16 @@ describe('removal patch on the fixture code bases', () => {
     }
   });
 
+  it('CRLF files keep their line endings', () => {
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    const flags = new Map(TARGETS.flatMap((t) => [...t.keys, ...t.aliases].flatMap(caseVariants).map((v) => [v, t.value] as [string, FlagValue])));
+    for (const f of listTree(path.join(FIXTURES, 'expected', 'ts'))) {
+      const text = crlf(fs.readFileSync(path.join(FIXTURES, 'ts', f), 'utf8'));
+      const out = f.endsWith('.ts') ? patchScript(f, text, registry.flagFunctions, flags).text : f.endsWith('.yaml') ? patchYaml(text, flags)!.text : patchJson(f, text, flags)!.text;
+      assert.equal(out, crlf(fs.readFileSync(path.join(FIXTURES, 'expected', 'ts', f), 'utf8')), f);
+    }
+  });
+
   it('summarises per strategy what it changed and what it left', () => {
     const s = plan('ts').strategies;
     assert.deepEqual(

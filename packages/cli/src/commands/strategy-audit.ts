@@ -16,6 +16,14 @@ import {
 import { BaseCommand } from '../base-command.js';
 import { commonFlags, outputFlags } from '../flags.js';
 
+/**
+ * `strategy-audit` is both a command (this file) and a topic (strategy-audit/history.ts).
+ * oclif 4 allows that: it reads words as a command id while they name a command and stops
+ * at the first flag, so `strategy-audit --registry ...` runs this command and
+ * `strategy-audit history ...` the subcommand. It keeps working only while this command
+ * takes no positional arguments: with arguments, oclif would stop at them and read
+ * `history` as one.
+ */
 export default class StrategyAudit extends BaseCommand {
   static override summary = 'Audit recommendation strategies: effect and ROI with intervals, keep/graduate/review/retire, and the code that retiring one must remove.';
   static override description = `Reads a strategy registry (YAML) and daily metric aggregates per strategy and arm (an Arrow stream, docs/strategy-metrics.md) and decides, per strategy, from intervals rather than point estimates (docs/strategy-stats.md):
@@ -112,16 +120,16 @@ export default class StrategyAudit extends BaseCommand {
         db.close();
       }
     }
-    await this.emit(report, format, flags.output, params, flags.patch);
+    await this.emit(report, format, flags.output, params, flags.patch, flags.progress);
     if (flags.gate) {
       const failure = gateFailure(report);
       if (failure) throw errors.gateFailed(failure);
     }
   }
 
-  private async emit(report: AuditReport, format: string, output: string | undefined, params: Record<string, unknown>, patchFile: string | undefined): Promise<void> {
+  private async emit(report: AuditReport, format: string, output: string | undefined, params: Record<string, unknown>, patchFile: string | undefined, progress: boolean | undefined): Promise<void> {
     if (format === 'arrow') {
-      await writeBatchStream(auditArrow(report), { file: output, provenance: this.provenance(params) });
+      await writeBatchStream(auditArrow(report), { file: output, provenance: this.provenance(params), progress: this.progress(progress) });
       return;
     }
     const text = format === 'json' ? auditJson(report, patchFile) : auditTable(report, patchFile);

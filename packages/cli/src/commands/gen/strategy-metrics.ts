@@ -10,7 +10,7 @@ export default class GenStrategyMetrics extends BaseCommand {
 
 Strategy i has the true class ${TRUE_CLASSES.map((c, i) => `${i}: ${c}`).join(', ')} (i mod 5): +1.5%, 0, -2%, +4% halving every 14.6 days, and +1.5% with ${BROKEN_SRM_LOSS * 100}% of the treatment's units lost (a broken sample ratio). Its primary metric alternates every 5 strategies between watch_minutes (a mean) and ctr (clicks per impression, a ratio); the other metric is its guardrail, with no true effect. Assignment is 50/50, traffic about --units units per strategy per day with a weekday shape. Per-unit values are normal, and the daily aggregates are drawn exactly from their sampling distributions (sums normal, scatter chi-square or Wishart).
 
-The output depends only on the flags. Each strategy draws from its own random stream, so adding strategies leaves the others unchanged. --truth FILE writes the true effects (JSON); --registry FILE writes a registry YAML for the generated strategies (rollout 0.5, margin 1%, guardrail margin 2%).`;
+The output depends only on the flags. Each strategy draws from its own random stream, so adding strategies leaves the others unchanged. --truth FILE writes the true effects (JSON); --registry FILE writes a registry YAML for the generated strategies (rollout 0.5, margin 1%, guardrail margin 2%). Both are written before the stream starts, so a strategy-audit reading the stream from a pipe finds them.`;
   static override examples = [
     { description: 'Ten strategies over 90 days, with the truth and a registry', command: '<%= config.bin %> gen strategy-metrics --strategies 10 --days 90 --seed 1 --truth truth.json --registry strategies.yaml -o metrics.arrow' },
     { description: 'Two strategies for a week, shown as their schema', command: '<%= config.bin %> gen strategy-metrics --strategies 2 --days 7 | <%= config.bin %> cat --schema' },
@@ -35,18 +35,24 @@ The output depends only on the flags. Each strategy draws from its own random st
     const options = parseGenStrategyMetricsFlags({ ...flags, batchSize: flags['batch-size'] });
     const params = { strategies: options.strategies, days: options.days, start: formatDay(options.start), seed: options.seed, units: options.units, batch_size: options.batchSize };
     const generated = generateStrategyMetrics(options);
-    const sinks: [AtomicFileSink, string][] = [];
-    try {
-      if (flags.truth) sinks.push([AtomicFileSink.create(flags.truth), JSON.stringify({ format: 'recdata.gen-strategy-metrics.truth/1', params, strategies: generated.truth }, null, 2) + '\n']);
-      if (flags.registry) sinks.push([AtomicFileSink.create(flags.registry), generated.registryYaml]);
-      await writeBatchStream(generated.stream, { file: flags.output, provenance: this.provenance(params), progress: this.progress(flags.progress) });
-      for (const [sink, text] of sinks) {
+    // The truth and the registry depend only on the flags, so they are complete before the
+    // stream starts: `gen strategy-metrics --registry r.yaml | strategy-audit --registry r.yaml`
+    // finds the registry as soon as the stream's first bytes arrive.
+    const files: [string | undefined, string][] = [
+      [flags.truth, JSON.stringify({ format: 'recdata.gen-strategy-metrics.truth/1', params, strategies: generated.truth }, null, 2) + '\n'],
+      [flags.registry, generated.registryYaml],
+    ];
+    for (const [file, text] of files) {
+      if (!file) continue;
+      const sink = AtomicFileSink.create(file);
+      try {
         await sink.write(Buffer.from(text));
         await sink.commit();
+      } catch (e) {
+        sink.abort();
+        throw e;
       }
-    } catch (e) {
-      for (const [sink] of sinks) sink.abort();
-      throw e;
     }
+    await writeBatchStream(generated.stream, { file: flags.output, provenance: this.provenance(params), progress: this.progress(flags.progress) });
   }
 }

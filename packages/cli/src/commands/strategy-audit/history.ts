@@ -37,7 +37,11 @@ export default class StrategyAuditHistory extends BaseCommand {
     }
     const format = flags.json ? 'json' : (flags.format ?? 'table');
     if (format === 'arrow') {
-      await writeBatchStream(historyArrow(rows), { file: flags.output, provenance: this.provenance({ history: flags.history, strategy: flags.strategy ?? null, limit: flags.limit ?? null }) });
+      await writeBatchStream(historyArrow(rows), {
+        file: flags.output,
+        provenance: this.provenance({ history: flags.history, strategy: flags.strategy ?? null, limit: flags.limit ?? null }),
+        progress: this.progress(flags.progress),
+      });
       return;
     }
     const text = format === 'json' ? historyJson(rows) : historyTable(rows);
