@@ -15,14 +15,15 @@ import { SCALAR_TYPES, typeLabel, type EnumDef, type FieldDef, type FieldType, t
 export const CANONICAL_FORMAT = 'recdata.schema/1';
 
 export function canonicalText(model: SchemaModel): string {
-  const doc = {
-    format: CANONICAL_FORMAT,
-    syntax: model.syntax,
-    record: model.record,
-    messages: [...model.messages.values()].map(canonicalMessage),
-    enums: [...model.enums.values()].map(canonicalEnum),
-  };
-  return JSON.stringify(doc, null, 1) + '\n';
+  // JSON with one field, enum or reserved list per line: diffable, and still one parse away from the model.
+  const head = JSON.stringify({ format: CANONICAL_FORMAT, syntax: model.syntax, record: model.record }).slice(0, -1);
+  const messages = [...model.messages.values()].map((m) => {
+    const { fields, reserved, ...rest } = canonicalMessage(m);
+    const lines = (fields as unknown[]).map((f) => `  ${JSON.stringify(f)}`).join(',\n');
+    return `${JSON.stringify(rest).slice(0, -1)},"fields":[\n${lines}\n ],"reserved":${JSON.stringify(reserved)}}`;
+  });
+  const enums = [...model.enums.values()].map((e) => JSON.stringify(canonicalEnum(e)));
+  return `${head},\n"messages":[\n${messages.map((m) => ` ${m}`).join(',\n')}\n],\n"enums":[\n${enums.map((e) => ` ${e}`).join(',\n')}\n]}\n`;
 }
 
 /** SHA-256 of the canonical text, hex. */

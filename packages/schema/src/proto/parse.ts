@@ -146,6 +146,12 @@ function mapParseError(e: unknown, file: string, tokens: Token[]) {
     const token = tokens.find((t) => t.line === line && quoted !== undefined && (t.text === quoted || unquoteSafe(t) === quoted));
     return protoError(file, text, line, token?.column ?? 1);
   }
+  const named = /name '([A-Za-z_][A-Za-z0-9_]*)'/.exec(message);
+  if (named) {
+    const hits = tokens.filter((t, i) => t.kind === 'ident' && t.text === named[1] && tokens[i + 1]?.text === '=');
+    const token = /duplicate/.test(message) ? (hits[1] ?? hits[0]) : hits[0];
+    if (token) return protoError(file, text, token.line, token.column);
+  }
   const dup = /\bid (\d+)/.exec(message);
   if (dup) {
     const hits = tokens.filter((t, i) => t.kind === 'number' && t.text === dup[1] && tokens[i - 1]?.text === '=');

@@ -39,36 +39,55 @@ export function validityFromOffset(data: Data): Uint8Array | null {
   return out;
 }
 
-export function promote(data: Data, promotion: Promotion): Data {
+/**
+ * The promoted column. `into`, when given, receives the values (it must hold 8
+ * bytes a row); the relay passes a buffer it reuses, since it writes each column
+ * out before converting the next batch. The batch operator gets fresh memory.
+ */
+export function promote(data: Data, promotion: Promotion, into?: ArrayBuffer): Data {
   const n = data.length;
-  const src = data.values as Int32Array | Uint32Array | Float32Array;
+  const buffer = into ?? new ArrayBuffer(n * 8);
   const validity = validityFromOffset(data);
   const nulls = validity ? { nullBitmap: validity, nullCount: data.nullCount } : { nullCount: 0 };
   switch (promotion) {
-    case 'int32->int64': {
-      const out = new BigInt64Array(n);
-      const words = new Int32Array(out.buffer);
-      for (let i = 0, j = 0; i < n; i++, j += 2) {
-        const v = src[i];
-        words[j] = v;
-        words[j + 1] = v >> 31;
-      }
-      return makeData({ type: new Int64(), length: n, data: out, ...nulls });
-    }
+    case 'int32->int64':
+      signExtend(data.values as Int32Array, new Int32Array(buffer, 0, 2 * n), n);
+      return makeData({ type: new Int64(), length: n, data: new BigInt64Array(buffer, 0, n), ...nulls });
     case 'uint32->uint64':
-    case 'uint32->int64': {
-      const out = promotion === 'uint32->uint64' ? new BigUint64Array(n) : new BigInt64Array(n);
-      const words = new Uint32Array(out.buffer);
-      for (let i = 0, j = 0; i < n; i++, j += 2) words[j] = src[i];
-      return promotion === 'uint32->uint64'
-        ? makeData({ type: new Uint64(), length: n, data: out as BigUint64Array, ...nulls })
-        : makeData({ type: new Int64(), length: n, data: out as BigInt64Array, ...nulls });
-    }
+      zeroExtend(data.values as Uint32Array, new Uint32Array(buffer, 0, 2 * n), n);
+      return makeData({ type: new Uint64(), length: n, data: new BigUint64Array(buffer, 0, n), ...nulls });
+    case 'uint32->int64':
+      zeroExtend(data.values as Uint32Array, new Uint32Array(buffer, 0, 2 * n), n);
+      return makeData({ type: new Int64(), length: n, data: new BigInt64Array(buffer, 0, n), ...nulls });
     case 'int32->float64':
-    case 'float32->float64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = src[i];
-      return makeData({ type: new Float64(), length: n, data: out, ...nulls });
-    }
+      intToDouble(data.values as Int32Array, new Float64Array(buffer, 0, n), n);
+      return makeData({ type: new Float64(), length: n, data: new Float64Array(buffer, 0, n), ...nulls });
+    case 'float32->float64':
+      floatToDouble(data.values as Float32Array, new Float64Array(buffer, 0, n), n);
+      return makeData({ type: new Float64(), length: n, data: new Float64Array(buffer, 0, n), ...nulls });
   }
+}
+
+// One loop per element type, so that each stays monomorphic (little-endian words).
+function signExtend(src: Int32Array, words: Int32Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    const v = src[i];
+    words[j] = v;
+    words[j + 1] = v >> 31;
+  }
+}
+
+function zeroExtend(src: Uint32Array, words: Uint32Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    words[j] = src[i];
+    words[j + 1] = 0;
+  }
+}
+
+function intToDouble(src: Int32Array, out: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = src[i];
+}
+
+function floatToDouble(src: Float32Array, out: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = src[i];
 }

@@ -4,14 +4,14 @@ import { fieldIdOf, SCHEMA_METADATA, toArrowSchema } from '../arrow-mapping.js';
 import { fingerprint } from '../canonical.js';
 import { fieldTypeLabel, recordMessage, type EnumDef, type FieldDef, type FieldType, type MessageDef, type SchemaModel } from '../model.js';
 import { makeFill, type Fill } from './fill.js';
-import { promote, promotionBetween } from './kernels.js';
+import { promote, promotionBetween, type Promotion } from './kernels.js';
 
 /** Turns one column (or child) of the data into the reader's; absent when the data passes unchanged. */
 type Convert = (data: Data) => Data;
 
 export type ColumnStep =
   | { kind: 'pass'; field: Field; source: number }
-  | { kind: 'convert'; field: Field; source: number; convert: Convert; what: string }
+  | { kind: 'convert'; field: Field; source: number; convert: Convert; what: string; promotion?: Promotion }
   | { kind: 'fill'; field: Field; fill: Fill };
 
 export interface ResolutionPlan {
@@ -86,7 +86,9 @@ export function planResolution(input: Schema, options: ResolveOptions): Resoluti
     const writerDef = writerRecord?.fields.find((f) => f.number === def.number);
     const convert = resolveField(srcField.type, field.type, def, writerDef, srcField.name, ctx);
     if (!convert) return { kind: 'pass', field, source };
-    return { kind: 'convert', field, source, convert, what: `${typeName(srcField.type)} -> ${typeName(field.type)}` };
+    const what = `${typeName(srcField.type)} -> ${typeName(field.type)}`;
+    const promotion = def.cardinality !== 'repeated' && def.type.kind === 'scalar' ? promotionBetween(srcField.type, field.type) : null;
+    return promotion ? { kind: 'convert', field, source, convert, what, promotion } : { kind: 'convert', field, source, convert, what };
   });
   const readerNumbers = new Set(readerRecord.fields.map((f) => f.number));
   const dropped = [...byNumber.entries()].filter(([n]) => !readerNumbers.has(n)).map(([, i]) => input.fields[i].name);

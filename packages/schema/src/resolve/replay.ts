@@ -18,6 +18,8 @@ export interface ReplaySpec {
 
 export interface Replay {
   reader: SchemaModel;
+  /** The registered version read as, when the reader comes from the registry. */
+  readerVersion?: number;
   /** The resolve options for a stream: the writer is --from, --from-version, or the registered version whose fingerprint the stream names. */
   resolveFor(input: Schema): { options: ResolveOptions; writerLabel?: string };
 }
@@ -45,6 +47,7 @@ export function openReplay(spec: ReplaySpec): Replay {
   const rowModel = (row: VersionRow) => modelFromCanonical(row.canonical, `${row.subject} version ${row.version}`);
   return {
     reader,
+    readerVersion: readerRow?.version,
     resolveFor(input: Schema) {
       if (spec.from) {
         const writer = spec.from(reader);

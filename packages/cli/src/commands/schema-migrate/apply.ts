@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { ArrowReader, errors, writeBatchStream } from '@recdata/core';
-import { applySchema, loadProtoFile, modelFromFile, openReplay, SCHEMA_METADATA, type SchemaModel } from '@recdata/schema';
+import { errors } from '@recdata/core';
+import { loadProtoFile, modelFromFile, openReplay, replayArrow, SCHEMA_METADATA, type SchemaModel } from '@recdata/schema';
 import { BaseCommand } from '../../base-command.js';
 import { commonFlags, inputFilesArg, outputFlags } from '../../flags.js';
 import { messageFlag, REGISTRY_HELP, SUBJECT_HELP } from '../../schema-migrate.js';
@@ -32,6 +32,7 @@ Any other difference stops the command before it writes anything (exit 65, namin
     to: Flags.string({ description: 'the reader schema as a .proto file', helpValue: 'FILE' }),
     from: Flags.string({ description: 'the .proto the data was written under (matches columns by name when they carry no field ids)', helpValue: 'FILE' }),
     message: messageFlag,
+    validate: Flags.boolean({ description: 'decode every batch and check every column (slower than relaying the unchanged ones)', default: false }),
   };
 
   async run(): Promise<void> {
@@ -46,21 +47,28 @@ Any other difference stops the command before it writes anything (exit 65, namin
       toVersion: flags['to-version'],
       fromVersion: flags['from-version'],
     });
-    const input = await ArrowReader.open(argv as string[]);
-    const { options, writerLabel } = replay.resolveFor(input.schema);
-    if (writerLabel) this.note(`data checked against ${writerLabel}`);
-    const stream = applySchema(input, options);
-    await writeBatchStream(stream, {
-      file: flags.output,
-      provenance: this.provenance({
-        to: flags.to ?? null,
-        from: flags.from ?? null,
-        registry: flags.registry ?? null,
-        subject: flags.subject ?? null,
-        to_version: options.metadata?.[SCHEMA_METADATA.version] ?? null,
-        from_version: flags['from-version'] ?? null,
-      }),
-      progress: this.progress(flags.progress),
-    });
+    const toVersion = flags.registry ? replay.readerVersion : undefined;
+    await replayArrow(
+      argv as string[],
+      (schema) => {
+        const { options, writerLabel } = replay.resolveFor(schema);
+        if (writerLabel) this.note(`data checked against ${writerLabel}`);
+        return options;
+      },
+      {
+        file: flags.output,
+        validate: flags.validate,
+        progress: this.progress(flags.progress),
+        provenance: this.provenance({
+          to: flags.to ?? null,
+          from: flags.from ?? null,
+          registry: flags.registry ?? null,
+          subject: flags.subject ?? null,
+          to_version: toVersion ?? null,
+          from_version: flags['from-version'] ?? null,
+          message: replay.reader.record,
+        }),
+      },
+    );
   }
 }
