@@ -4,7 +4,7 @@ import type { SchemaModel } from './model.js';
 
 /**
  * Records as plain values, for small inputs, demos and tests: keyed by field name;
- * int64/uint64/timestamps as bigint, enums as value names, messages as objects,
+ * int64/uint64 as bigint, top-level timestamps as bigint microseconds, enums as value names, messages as objects,
  * repeated fields as arrays, maps as arrays of [key, value], bytes as Uint8Array,
  * absent or null as null. This goes through apache-arrow's own builders, not the
  * resolver's kernels, so the two can be held against each other.
@@ -39,6 +39,7 @@ function toBuilderValue(type: DataType, value: unknown): unknown {
 }
 
 function columnData(field: Field, values: unknown[]): Data {
+  if (field.type.typeId === Type.Timestamp) return timestampData(field.type, values as (bigint | null)[]);
   const vector = vectorFromArray(
     values.map((v) => toBuilderValue(field.type, v)),
     field.type,
@@ -47,16 +48,39 @@ function columnData(field: Field, values: unknown[]): Data {
   return data;
 }
 
+/** Timestamps as exact bigint values of the column's unit (apache-arrow's builders take milliseconds as numbers). */
+function timestampData(type: DataType, values: (bigint | null)[]): Data {
+  const n = values.length;
+  const out = new BigInt64Array(n);
+  const validity = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  values.forEach((v, i) => {
+    if (v === null || v === undefined) nulls++;
+    else {
+      out[i] = BigInt(v);
+      validity[i >> 3] |= 1 << (i & 7);
+    }
+  });
+  return makeData({ type, length: n, data: out, nullCount: nulls, nullBitmap: nulls > 0 ? validity : null } as any);
+}
+
 /** The rows of a batch as plain records (the inverse of recordsToBatch), keyed by column name. */
 export function batchToRecords(batch: RecordBatch): PlainRecord[] {
   const out: PlainRecord[] = [];
   const columns = batch.schema.fields.map((f, i) => ({ field: f, vector: new Vector([batch.data.children[i]]) }));
   for (let row = 0; row < batch.numRows; row++) {
     const rec: PlainRecord = {};
-    for (const { field, vector } of columns) rec[field.name] = plainValue(field.type, vector.get(row));
+    for (const { field, vector } of columns) {
+      rec[field.name] = field.type.typeId === Type.Timestamp ? timestampAt(vector.data[0], row) : plainValue(field.type, vector.get(row));
+    }
     out.push(rec);
   }
   return out;
+}
+
+function timestampAt(data: Data, row: number): bigint | null {
+  if (!data.getValid(row)) return null;
+  return (data.values as BigInt64Array)[row];
 }
 
 function plainValue(type: DataType, value: any): unknown {

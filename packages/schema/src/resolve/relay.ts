@@ -238,6 +238,15 @@ async function relayMessages(sources: FdByteSource[], framers: MessageFramer[], 
   const relayBytes = addon && typeof addon.relayBytes === 'function' ? (addon.relayBytes as RelayBytes) : null;
   const firstIds = first.fields.flatMap((f) => dictionaryIds(f.type));
   let rows = 0;
+  let pendingDictionaries: { id: number; meta: Uint8Array; body: Uint8Array }[] = [];
+  const flushDictionaries = () => {
+    pendingDictionaries.sort((a, b) => a.id - b.id); // stable: deltas keep their order
+    for (const d of pendingDictionaries) {
+      sink.writeSync(frameMetadata(d.meta));
+      if (d.body.length > 0) sink.writeSync(d.body);
+    }
+    pendingDictionaries = [];
+  };
   try {
     const out = options.provenance ? withProvenance(plan.schema, options.provenance) : plan.schema;
     sink.writeSync(frameMetadata(Message.encode(Message.from(out))));
@@ -272,6 +281,7 @@ async function relayMessages(sources: FdByteSource[], framers: MessageFramer[], 
         }
         if (message.headerType === MessageHeader.RecordBatch) {
           const header = message.header() as metadata.RecordBatch;
+          flushDictionaries();
           await relayRecordBatch(header, bodyLength, source, sink, scratch, relayBytes, first, layout, offset);
           rows += Number(header.length);
           options.progress?.add(Number(header.length), sink.bytesWritten);
@@ -291,10 +301,14 @@ async function relayMessages(sources: FdByteSource[], framers: MessageFramer[], 
           await skip(source, bodyLength, scratch);
           continue;
         }
-        if (outputId === header.id) sink.writeSync(frameMetadata(framed.metadata));
-        else sink.writeSync(frameMetadata(Message.encode(Message.from(new metadata.DictionaryBatch(header.data, outputId, header.isDelta), bodyLength))));
-        await move(source, sink, bodyLength, scratch, relayBytes);
+        // Held until the next record batch and written in the output's dictionary
+        // order, as the stream writer orders them (dictionaries are small).
+        const body = bodyLength > 0 ? await source.read(bodyLength) : new Uint8Array(0);
+        if (body.length < bodyLength) throw errors.truncated(source.name, source.position, 'a message body');
+        const meta = outputId === header.id ? framed.metadata : Message.encode(Message.from(new metadata.DictionaryBatch(header.data, outputId, header.isDelta), bodyLength));
+        pendingDictionaries.push({ id: outputId, meta, body });
       }
+      flushDictionaries();
       source.close();
     }
     sink.writeSync(END_OF_STREAM);
@@ -388,9 +402,15 @@ async function relayRecordBatch(
     at += pad8(bytes.length);
   };
   const addAssembled = (data: Data) => {
+    // As the stream writer lays a column out: its regions have padded lengths.
     const assembled = VectorAssembler.assemble(new Vector([data]));
     nodes.push(...assembled.nodes);
-    assembled.buffers.forEach((b) => addMemory(b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+    assembled.buffers.forEach((b, i) => {
+      const bytes = b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      regions.push(new metadata.BufferRegion(at, assembled.bufferRegions[i].length));
+      if (bytes.length > 0) pieces.push({ bytes });
+      at += pad8(bytes.length);
+    });
   };
   for (const o of layout.outputs) {
     if (o.kind === 'fill') {
@@ -426,7 +446,7 @@ async function relayRecordBatch(
     const s = spans[o.input];
     for (let b = c.bufferStart; b < c.bufferStart + c.buffers; b++) {
       const r = header.buffers[b];
-      regions.push(new metadata.BufferRegion(r.length === 0 ? at : at + (r.offset - s.start), r.length));
+      regions.push(new metadata.BufferRegion(s.end > s.start ? at + Math.max(0, r.offset - s.start) : at, r.length));
     }
     if (s.end > s.start) pieces.push({ span: s });
     at += pad8(s.end - s.start);
