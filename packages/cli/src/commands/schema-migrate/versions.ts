@@ -17,7 +17,7 @@ export default class SchemaMigrateVersions extends BaseCommand {
     registry: Flags.string({ ...REGISTRY_HELP, required: true }),
     subject: Flags.string({ ...SUBJECT_HELP }),
     show: Flags.integer({ description: 'print this version', min: 1, helpValue: 'N', dependsOn: ['subject'] }),
-    canonical: Flags.boolean({ description: 'with --show: the canonical text instead of the .proto', default: false, dependsOn: ['show'] }),
+    canonical: Flags.boolean({ description: 'with --show: the canonical text instead of the .proto', dependsOn: ['show'] }),
     json: jsonFlag,
   };
 
