@@ -16,5 +16,5 @@ export { planResolution, type ResolutionPlan, type ResolveOptions, type ColumnSt
 export { applySchema, resolveBatch } from './resolve/apply.js';
 export { recordsToBatch, batchToRecords, type PlainRecord } from './records.js';
 export { openReplay, type Replay, type ReplaySpec } from './resolve/replay.js';
-export { replayArrow, type ReplayOutput } from './resolve/run.js';
+export { replayArrow, describePlan, type ReplayOutput } from './resolve/run.js';
 export { relayLayout } from './resolve/relay.js';

@@ -1,7 +1,7 @@
 import type { Schema } from 'apache-arrow';
 import { ArrowReader, batchStream, writeBatchStream, type Progress, type Provenance } from '@recdata/core';
 import { applySchema, resolveBatch } from './apply.js';
-import { planResolution, type ResolveOptions } from './plan.js';
+import { planResolution, type ResolutionPlan, type ResolveOptions } from './plan.js';
 import { relayLayout, relayResolve } from './relay.js';
 
 export interface ReplayOutput {
@@ -11,6 +11,20 @@ export interface ReplayOutput {
   progress?: Progress;
   /** Decode every batch (and check every column) instead of relaying unchanged columns. */
   validate?: boolean;
+  /** Told the plan before anything is written, and whether unchanged columns are relayed. */
+  onPlan?: (plan: ResolutionPlan, relayed: boolean) => void;
+}
+
+/** The plan in words, for --verbose. */
+export function describePlan(plan: ResolutionPlan, relayed: boolean): string {
+  const passed = plan.steps.filter((s) => s.kind === 'pass').length;
+  const parts = [`${passed} column${passed === 1 ? '' : 's'} unchanged (${relayed ? 'relayed' : 'decoded'})`];
+  for (const s of plan.steps) {
+    if (s.kind === 'convert') parts.push(`${s.field.name}: ${s.what}`);
+    if (s.kind === 'fill') parts.push(`${s.field.name}: filled`);
+  }
+  if (plan.dropped.length > 0) parts.push(`dropped: ${plan.dropped.join(', ')}`);
+  return parts.join('; ');
 }
 
 /**
@@ -24,14 +38,18 @@ export interface ReplayOutput {
 export async function replayArrow(paths: readonly string[], optionsFor: (input: Schema) => ResolveOptions, output: ReplayOutput): Promise<void> {
   if (output.validate) {
     const input = await ArrowReader.open(paths);
-    await writeBatchStream(applySchema(input, optionsFor(input.schema)), output);
+    const options = optionsFor(input.schema);
+    output.onPlan?.(planResolution(input.schema, options), false);
+    await writeBatchStream(applySchema(input, options), output);
     return;
   }
   await relayResolve(
     paths,
     (schema) => {
       const plan = planResolution(schema, optionsFor(schema));
-      return { plan, layout: relayLayout(schema, plan) };
+      const layout = relayLayout(schema, plan);
+      output.onPlan?.(plan, layout !== null);
+      return { plan, layout };
     },
     output,
     async (sources, framers, schema, plan) => {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { errors } from '@recdata/core';
-import { loadProtoFile, modelFromFile, openReplay, replayArrow, SCHEMA_METADATA, type SchemaModel } from '@recdata/schema';
+import { describePlan, loadProtoFile, modelFromFile, openReplay, replayArrow, type SchemaModel } from '@recdata/schema';
 import { BaseCommand } from '../../base-command.js';
 import { commonFlags, inputFilesArg, outputFlags } from '../../flags.js';
 import { messageFlag, REGISTRY_HELP, SUBJECT_HELP } from '../../schema-migrate.js';
@@ -58,6 +58,7 @@ Any other difference stops the command before it writes anything (exit 65, namin
       {
         file: flags.output,
         validate: flags.validate,
+        onPlan: (plan, relayed) => this.note(describePlan(plan, relayed)),
         progress: this.progress(flags.progress),
         provenance: this.provenance({
           to: flags.to ?? null,

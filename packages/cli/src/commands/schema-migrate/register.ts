@@ -32,15 +32,20 @@ The new version is checked against the registered ones under --mode (default: th
     const { args, flags } = await this.parse(SchemaMigrateRegister);
     this.verbose = flags.verbose;
     const file = loadProtoFile(args.file);
+    const created = !fs.existsSync(flags.registry!);
     const registry = SchemaRegistry.open(flags.registry!, { create: true });
     let result;
     try {
       const latest = registry.versions(flags.subject!).at(-1);
       const model = modelFromFile(file, flags.message ?? latest?.message);
-      result = registry.register(flags.subject!, model, { text: fs.readFileSync(args.file, 'utf8'), name: args.file }, { mode: flags.mode ? parseMode(flags.mode) : undefined });
-    } finally {
+      result = registry.register(flags.subject!, model, { text: file.source, name: args.file }, { mode: flags.mode ? parseMode(flags.mode) : undefined });
+    } catch (e) {
       registry.close();
+      // A registry this command created and could not use is not left behind.
+      if (created) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${flags.registry}${suffix}`, { force: true });
+      throw e;
     }
+    registry.close();
     const { check } = result;
     if (flags.json) {
       const body = JSON.parse(checkJson(check));
