@@ -227,7 +227,7 @@ describe('apply: property (random evolutions over 5 versions)', () => {
           assertSameTable(byName, expected, `seed ${seed}, data of v${i + 1} by name with --from`);
         }
       }),
-      { numRuns: Number(process.env.SCHEMA_PROPERTY_RUNS ?? 60) },
+      { numRuns: Number(process.env.SCHEMA_PROPERTY_RUNS ?? 40) },
     );
   });
 
@@ -256,7 +256,7 @@ describe('apply: property (random evolutions over 5 versions)', () => {
         const table = tableFromIPC(a);
         assertSameTable(table.batches, expected, `seed ${seed}`);
       }),
-      { numRuns: Number(process.env.SCHEMA_PROPERTY_RUNS ?? 25) },
+      { numRuns: Number(process.env.SCHEMA_PROPERTY_RUNS ?? 20) },
     );
     assert.ok(relayed > 0, 'no case took the relay');
   });

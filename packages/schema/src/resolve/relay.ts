@@ -329,6 +329,22 @@ interface Span {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
+/**
+ * The next n bytes in memory that is reused from batch to batch (the column is
+ * converted and written before the next one is read): fresh memory costs a page
+ * fault per page on first touch, which is most of what reading a column costs.
+ */
+let columnBytes = new Uint8Array(0);
+async function readReused(source: FdByteSource, n: number, scratch: Uint8Array): Promise<Uint8Array> {
+  if (columnBytes.length < n) columnBytes = new Uint8Array(n);
+  let at = 0;
+  await source.stream(n, scratch, (piece) => {
+    columnBytes.set(piece, at);
+    at += piece.length;
+  });
+  return columnBytes.subarray(0, at);
+}
+
 /** Memory for promoted values, reused: each promoted column is written out before the next is made. */
 let promoted = new ArrayBuffer(0);
 function promotionBuffer(bytes: number): ArrayBuffer {
@@ -468,7 +484,7 @@ async function relayRecordBatch(
     if ('deferred' in piece) {
       const { start, end } = piece.deferred;
       if (start > consumed) await skip(source, start - consumed, scratch);
-      const bytes = end > start ? await source.read(end - start) : new Uint8Array(0);
+      const bytes = await readReused(source, end - start, scratch);
       if (bytes.length < end - start) throw errors.truncated(source.name, bodyStart + start + bytes.length, 'a message body');
       consumed = Math.max(consumed, end);
       const data = promote(loadColumn(bytes, header, piece.column, piece.field, source.name, offset, start), piece.promotion, promotionBuffer(length * 8));
