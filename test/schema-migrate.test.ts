@@ -147,7 +147,7 @@ describe('schema-migrate register, versions, and apply from the registry', () =>
     assert.equal(list.code, 0, list.stderr);
     const lines = list.stdout.toString().trim().split('\n');
     assert.equal(lines.length, 4);
-    assert.match(lines[3], /^3 {2}sha256:[0-9a-f]{16} {2}backward_transitive {2}rec\.v1\.UserFeatures {2}\d{4}-\d\d-\d\dT/);
+    assert.match(lines[3], /^3 +sha256:[0-9a-f]{16}  backward_transitive  rec\.v1\.UserFeatures  \d{4}-\d\d-\d\dT/);
     const show = await runCli(sm('versions', '--registry', reg, '--subject', 'user_features', '--show', '2'));
     assert.equal(show.stdout.toString(), fs.readFileSync(v(2), 'utf8'));
     const canonical = await runCli(sm('versions', '--registry', reg, '--subject', 'user_features', '--show', '2', '--canonical'));

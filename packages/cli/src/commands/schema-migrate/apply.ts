@@ -12,12 +12,17 @@ export default class SchemaMigrateApply extends BaseCommand {
 Any other difference stops the command before it writes anything (exit 65, naming the field and both types), as does a column whose type is not what the --from schema declares. With a registry and no --from, a stream that names its schema's fingerprint (recdata.schema.fingerprint, written by this command) is checked against that registered version. The output's metadata records the reader's message, fingerprint, and with a registry its subject and version.`;
   static override examples = [
     {
-      description: 'Replay a day written under version 1 as version 3 of a registered subject',
+      description: 'Generated events written under watch_events v1 (columns matched by name), read as v2',
+      command:
+        '<%= config.bin %> gen events --events 10000 | <%= config.bin %> cat --select user_id,item_id,action,duration_ms,device | <%= config.bin %> schema-migrate apply --from fixtures/schema/demo/watch_events_v1.proto --to fixtures/schema/demo/watch_events_v2.proto | <%= config.bin %> cat --schema',
+    },
+    {
+      description: 'Replay a day written under version 1 as version 3 of a registered subject (columns matched by field id)',
       command: '<%= config.bin %> schema-migrate apply --registry reg.db --subject user_features --to-version 3 < old_day.arrow > as_v3.arrow',
     },
     {
-      description: 'Between two .proto files, for data written without field ids',
-      command: '<%= config.bin %> schema-migrate apply --from v1.proto --to v3.proto --message UserFeatures < old.arrow > new.arrow',
+      description: 'Stamp a stream with a schema\'s field ids and fingerprint (reader and writer the same)',
+      command: '<%= config.bin %> schema-migrate apply --from v1.proto --to v1.proto --message UserFeatures < old.arrow > old.v1.arrow',
     },
   ];
   static override args = { files: inputFilesArg };

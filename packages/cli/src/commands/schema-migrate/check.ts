@@ -20,7 +20,7 @@ Each violation is printed as FILE:LINE:COL: RULE message.field: what is wrong (a
       command:
         '<%= config.bin %> schema-migrate check fixtures/schema/rules/feast_reuse/v1.proto fixtures/schema/rules/feast_reuse/v2.proto fixtures/schema/rules/feast_reuse/v3.proto --mode backward_transitive --json',
     },
-    { description: 'A file against every version registered for a subject', command: '<%= config.bin %> schema-migrate check v4.proto --registry reg.db --subject user_features' },
+    { description: 'A file against every version registered for a subject', command: '<%= config.bin %> schema-migrate check fixtures/schema/examples/user_features_v3.proto --registry reg.db --subject user_features' },
   ];
   static override args = { files: inputFilesArg };
   static override strict = false;

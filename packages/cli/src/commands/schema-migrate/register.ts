@@ -16,7 +16,10 @@ The new version is checked against the registered ones under --mode (default: th
       command:
         '<%= config.bin %> schema-migrate register --registry reg.db --subject user_features fixtures/schema/examples/user_features_v1.proto && <%= config.bin %> schema-migrate register --registry reg.db --subject user_features fixtures/schema/examples/user_features_v2.proto',
     },
-    { description: 'Register under an explicit mode, answering in JSON', command: '<%= config.bin %> schema-migrate register --registry reg.db --subject user_features --mode full_transitive v3.proto --json' },
+    {
+      description: 'Register the next version under an explicit mode, answering in JSON',
+      command: '<%= config.bin %> schema-migrate register --registry reg.db --subject user_features --mode backward_transitive fixtures/schema/examples/user_features_v3.proto --json',
+    },
   ];
   static override args = { file: Args.string({ description: 'the .proto file of the new version', required: true }) };
   static override flags = {

@@ -43,8 +43,12 @@ export default class SchemaMigrateVersions extends BaseCommand {
         this.out(JSON.stringify({ subject: flags.subject, versions: rows.map(({ canonical: _c, source: _s, ...rest }) => rest) }, null, 2) + '\n');
         return;
       }
-      const lines = rows.map((r) => `${r.version}  sha256:${r.fingerprint.slice(0, 16)}  ${r.mode}  ${r.message}  ${r.registeredAt}  ${r.sourceName}`);
-      this.out(['version  fingerprint  mode  message  registered  source', ...lines].join('\n') + '\n');
+      const table = [
+        ['version', 'fingerprint', 'mode', 'message', 'registered', 'source'],
+        ...rows.map((r) => [String(r.version), `sha256:${r.fingerprint.slice(0, 16)}`, r.mode, r.message, r.registeredAt, r.sourceName]),
+      ];
+      const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+      this.out(table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n') + '\n');
     } finally {
       registry.close();
     }
