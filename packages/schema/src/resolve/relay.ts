@@ -334,15 +334,16 @@ const pad8 = (n: number) => (n + 7) & ~7;
  * converted and written before the next one is read): fresh memory costs a page
  * fault per page on first touch, which is most of what reading a column costs.
  */
-let columnBytes = new Uint8Array(0);
-async function readReused(source: FdByteSource, n: number, scratch: Uint8Array): Promise<Uint8Array> {
-  if (columnBytes.length < n) columnBytes = new Uint8Array(n);
+const reused = { prefix: new Uint8Array(0), column: new Uint8Array(0) };
+async function readReused(source: FdByteSource, n: number, scratch: Uint8Array, slot: keyof typeof reused): Promise<Uint8Array> {
+  if (reused[slot].length < n) reused[slot] = new Uint8Array(n);
+  const target = reused[slot];
   let at = 0;
   await source.stream(n, scratch, (piece) => {
-    columnBytes.set(piece, at);
+    target.set(piece, at);
     at += piece.length;
   });
-  return columnBytes.subarray(0, at);
+  return target.subarray(0, at);
 }
 
 /** Memory for promoted values, reused: each promoted column is written out before the next is made. */
@@ -403,7 +404,8 @@ async function relayRecordBatch(
   }
   if (!streamed) prefixLength = bodyLength;
   const bodyStart = source.position;
-  const prefix = prefixLength > 0 ? await source.read(prefixLength) : new Uint8Array(0);
+  // Everything read here is written out before this function returns, so the memory is reused.
+  const prefix = prefixLength > 0 ? await readReused(source, prefixLength, scratch, 'prefix') : new Uint8Array(0);
   if (prefix.length < prefixLength) throw errors.truncated(source.name, bodyStart + prefix.length, 'a message body');
 
   // The output header: field nodes, buffer regions and the pieces of the body, in order.
@@ -484,7 +486,7 @@ async function relayRecordBatch(
     if ('deferred' in piece) {
       const { start, end } = piece.deferred;
       if (start > consumed) await skip(source, start - consumed, scratch);
-      const bytes = await readReused(source, end - start, scratch);
+      const bytes = await readReused(source, end - start, scratch, 'column');
       if (bytes.length < end - start) throw errors.truncated(source.name, bodyStart + start + bytes.length, 'a message body');
       consumed = Math.max(consumed, end);
       const data = promote(loadColumn(bytes, header, piece.column, piece.field, source.name, offset, start), piece.promotion, promotionBuffer(length * 8));
