@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -276,6 +277,67 @@ describe('schema-migrate apply between files', () => {
     const r = await runCli(['diff', v(1), v(2)], { bin: 'schema-migrate' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout.toString(), /~ 4 country -> country_code {2}\(renamed\)/);
+  });
+});
+
+const hasPyarrow = spawnSync('python3', ['-c', 'import pyarrow'], { stdio: 'ignore' }).status === 0;
+
+describe('schema-migrate apply, held to pyarrow', () => {
+  it('pyarrow-written v1 data, relayed and decoded to v3: pyarrow validates both and reads the promised values', { skip: hasPyarrow ? false : 'python3 has no pyarrow (pip install pyarrow to run this check)' }, async () => {
+    const input = path.join(dir, 'pyarrow-v1.arrow');
+    const py = (script: string, ...args: string[]) => spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8' });
+    const made = py(
+      `
+import pyarrow as pa, pyarrow.ipc as ipc, sys
+def f(name, type, id): return pa.field(name, type, metadata={b'PARQUET:field_id': str(id).encode()})
+schema = pa.schema([f('user_id', pa.uint64(), 1), f('clicks_7d', pa.int32(), 2), f('ctr_7d', pa.float32(), 3), f('country', pa.string(), 4),
+  f('segment', pa.dictionary(pa.int32(), pa.string()), 5), f('recent_items', pa.list_(pa.uint64()), 6), f('updated_at', pa.timestamp('us', tz='UTC'), 7)])
+with ipc.new_stream(sys.argv[1], schema) as w:
+  for b in range(3):
+    n = 1000 + b
+    rows = range(b * 10000, b * 10000 + n)
+    w.write_batch(pa.record_batch([
+      pa.array([i + 1 for i in rows], pa.uint64()),
+      pa.array([None if i % 7 == 0 else i * 3 - 50 for i in rows], pa.int32()),
+      pa.array([None if i % 5 == 0 else i / 8 for i in rows], pa.float32()),
+      pa.array([['fr', 'de', None, 'jp'][i % 4] for i in rows], pa.string()),
+      pa.array([['SEGMENT_UNKNOWN', 'NEW', 'ACTIVE'][i % 3] for i in rows], pa.string()).dictionary_encode(),
+      pa.array([[i * 10 + k for k in range(i % 3)] for i in rows], pa.list_(pa.uint64())),
+      pa.array([1700000000000000 + i for i in rows], pa.timestamp('us', tz='UTC')),
+    ], schema=schema))
+`,
+      input,
+    );
+    assert.equal(made.status, 0, made.stderr);
+    const relayed = path.join(dir, 'pyarrow-v3-relayed.arrow');
+    const decoded = path.join(dir, 'pyarrow-v3-decoded.arrow');
+    for (const [out, flags] of [[relayed, []], [decoded, ['--validate']]] as const) {
+      const r = await runCli(sm('apply', '--to', v(3), input, '-o', out, ...flags));
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const check = py(
+      `
+import pyarrow as pa, pyarrow.ipc as ipc, pyarrow.compute as pc, sys
+src = ipc.open_stream(open(sys.argv[1], 'rb')).read_all()
+for path in sys.argv[2:]:
+  t = ipc.open_stream(open(path, 'rb')).read_all()
+  t.validate(full=True)
+  assert t.column_names == ['user_id', 'clicks_7d', 'ctr_7d', 'country_code', 'segment', 'updated_at', 'watch_time_7d', 'category_clicks', 'language'], t.column_names
+  assert [f.metadata[b'PARQUET:field_id'] for f in t.schema] == [b'1', b'2', b'3', b'4', b'5', b'7', b'8', b'9', b'10']
+  assert t['clicks_7d'].type == pa.int64() and t['clicks_7d'].equals(src['clicks_7d'].cast(pa.int64()))
+  assert t['ctr_7d'].type == pa.float64() and t['ctr_7d'].equals(src['ctr_7d'].cast(pa.float64()))
+  assert t['country_code'].equals(src['country']) and t['user_id'].equals(src['user_id']) and t['updated_at'].equals(src['updated_at'])
+  assert t['segment'].cast(pa.string()).equals(src['segment'].cast(pa.string()))
+  assert t['watch_time_7d'].null_count == t.num_rows and t['category_clicks'].null_count == t.num_rows and t['language'].null_count == t.num_rows
+  assert str(t['category_clicks'].type) == 'map<string, int64>', t['category_clicks'].type
+print(src.num_rows)
+`,
+      input,
+      relayed,
+      decoded,
+    );
+    assert.equal(check.status, 0, check.stderr);
+    assert.equal(check.stdout.trim(), '3003');
   });
 });
 
