@@ -17,4 +17,4 @@ export { applySchema, resolveBatch } from './resolve/apply.js';
 export { recordsToBatch, batchToRecords, type PlainRecord } from './records.js';
 export { openReplay, type Replay, type ReplaySpec } from './resolve/replay.js';
 export { replayArrow, describePlan, type ReplayOutput } from './resolve/run.js';
-export { relayLayout } from './resolve/relay.js';
+export { relayLayout } from './resolve/relay-layout.js';

@@ -2,7 +2,8 @@ import type { Schema } from 'apache-arrow';
 import { ArrowReader, batchStream, writeBatchStream, type Progress, type Provenance } from '@recdata/core';
 import { applySchema, resolveBatch } from './apply.js';
 import { planResolution, type ResolutionPlan, type ResolveOptions } from './plan.js';
-import { relayLayout, relayResolve } from './relay.js';
+import { relayLayout } from './relay-layout.js';
+import { relayResolve } from './relay.js';
 
 export interface ReplayOutput {
   /** `-o FILE`; stdout when absent. */
