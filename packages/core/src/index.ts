@@ -11,6 +11,8 @@ export * from './pool/pool.js';
 export { transferResult } from './pool/worker.js';
 export * from './ipc/byte-source.js';
 export * from './ipc/byte-sink.js';
+export * from './ipc/messages.js';
+export { checkData } from './ipc/validate.js';
 export * from './ipc/reader.js';
 export * from './ipc/writer.js';
 export * from './stream/batch-stream.js';
