@@ -15,8 +15,8 @@ export default class SchemaMigrateDiff extends BaseCommand {
     { description: 'The same as JSON', command: '<%= config.bin %> schema-migrate diff fixtures/schema/examples/user_features_v1.proto fixtures/schema/examples/user_features_v2.proto --json' },
   ];
   static override args = {
-    older: Args.string({ description: 'the older .proto', required: true }),
-    newer: Args.string({ description: 'the newer .proto', required: true }),
+    older: Args.string({ description: 'the older .proto', required: true, ignoreStdin: true }),
+    newer: Args.string({ description: 'the newer .proto', required: true, ignoreStdin: true }),
   };
   static override flags = { ...commonFlags, message: messageFlag, json: jsonFlag };
 

@@ -21,7 +21,7 @@ The new version is checked against the registered ones under --mode (default: th
       command: '<%= config.bin %> schema-migrate register --registry reg.db --subject user_features --mode backward_transitive fixtures/schema/examples/user_features_v3.proto --json',
     },
   ];
-  static override args = { file: Args.string({ description: 'the .proto file of the new version', required: true }) };
+  static override args = { file: Args.string({ description: 'the .proto file of the new version', required: true, ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     registry: Flags.string({ ...REGISTRY_HELP, required: true }),

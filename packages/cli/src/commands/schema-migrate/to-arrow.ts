@@ -20,7 +20,7 @@ export default class SchemaMigrateToArrow extends BaseCommand {
       command: '<%= config.bin %> schema-migrate to-arrow fixtures/schema/examples/user_features_v1.proto --format arrow | <%= config.bin %> cat --schema',
     },
   ];
-  static override args = { file: Args.string({ description: 'the .proto file', required: true }) };
+  static override args = { file: Args.string({ description: 'the .proto file', required: true, ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     ...outputFlags,
