@@ -99,6 +99,7 @@ class TemporalRunner implements Runner {
 
   finish(ctx: FinishContext): CheckResult[] {
     const s = this.spec;
+    this.scanner.finish();
     const c = this.scanner.counts;
     const rows = c.rowsWithTime;
     const base = { rows_checked: rows, users: c.users, rows_without_user: c.nullUser, rows_without_time: c.nullTime };
@@ -132,7 +133,8 @@ class TemporalRunner implements Runner {
         const bots = this.scanner.botUserValues();
         return mk('users', c.burstUsers, s.maxViolations ?? 0, c.burstUsers > (s.maxViolations ?? 0), {
           rule: `more than ${maxEvents} rows of one user within ${msText(windowMs)}`,
-          rows_ending_a_burst_window: c.burstRows,
+          rows_ending_a_burst_window_in_order: c.burstRows,
+          runs_too_long_to_sort: c.runsTooLong,
           bot_users: bots.slice(0, 100),
           bot_users_listed: Math.min(bots.length, 100),
           state_horizon: msText(SWEEP_HORIZON_MS),

@@ -24,12 +24,16 @@ import { WorstRows, type FlaggedSink } from './result.js';
  *   Per user in a burst-prone phase: the last max_events timestamps (a ring from a
  *   pool, released once the user has been quiet for a window, or once the stream
  *   has moved an hour past the user's last row). Exact for users whose rows arrive
- *   in ts order and less than an hour behind the latest ts seen; a late row is not
- *   the end of a window.
+ *   in ts order and less than an hour behind the latest ts seen. Also, rows of one
+ *   user that come consecutively (input grouped by user, like a per-user dump) are
+ *   buffered while they come and, if any arrived late, sorted and scanned when the
+ *   run ends: a burst whose rows lie in one such run is found whatever their order.
  * - impossible_values: a negative duration, or a duration longer than the gap to
  *   the same user's next row (for rows in ts order; duration converted to ms).
  */
 export const RUN_KEY_LIMIT = 1024;
+/** Times kept of one run of consecutive rows of a user (for bursts in input not in ts order). */
+export const RUN_BUFFER_LIMIT = 1 << 20;
 
 export interface TemporalConfig {
   userIndex: number;
@@ -61,6 +65,7 @@ export interface TemporalCounts {
   burstUsers: number;
   burstRows: number;
   impossible: number;
+  runsTooLong: number;
   negativeDurations: number;
   longerThanGap: number;
 }
@@ -82,6 +87,7 @@ export class TemporalScanner {
     burstUsers: 0,
     burstRows: 0,
     impossible: 0,
+    runsTooLong: 0,
     negativeDurations: 0,
     longerThanGap: 0,
   };
@@ -307,7 +313,10 @@ export class TemporalScanner {
         }
       }
 
-      if (burst && inOrder) this.burstStep(u, t, row, children, i, burst);
+      if (burst) {
+        if (inOrder) this.burstStep(u, t, row, children, i, burst);
+        this.runStep(u, t, row, inOrder, children, i, burst);
+      }
     }
     if (burst) {
       this.rowsSinceSweep += n;
@@ -318,6 +327,73 @@ export class TemporalScanner {
     }
     c.users = this.users.size;
   }
+
+  /**
+   * Runs of consecutive rows of one user: their times are buffered (up to
+   * RUN_BUFFER_LIMIT) and, when the run held a late row, sorted and scanned for
+   * bursts when it ends, so input grouped by user (not by time) is covered too.
+   */
+  private runStep(u: number, t: number, row: number, inOrder: boolean, children: Data[], i: number, burst: { id: string; maxEvents: number; windowMs: number }): void {
+    if (u !== this.runUser) {
+      this.endRun(burst);
+      this.runUser = u;
+      this.runLength = 0;
+      this.runLate = false;
+      this.runFirstRow = row;
+      this.runDisplay = null;
+    }
+    if (!inOrder) this.runLate = true;
+    if (this.runLength < RUN_BUFFER_LIMIT) {
+      if (this.runLength === this.runBuffer.length) {
+        const grown = new Float64Array(Math.min(RUN_BUFFER_LIMIT, this.runBuffer.length * 2));
+        grown.set(this.runBuffer);
+        this.runBuffer = grown;
+      }
+      this.runBuffer[this.runLength] = t;
+      this.runRows[this.runLength] = row;
+      this.runLength++;
+      if (this.runDisplay === null) this.runDisplay = this.show(children, i);
+    } else this.counts.runsTooLong++;
+  }
+
+  private endRun(burst: { id: string; maxEvents: number; windowMs: number }): void {
+    const u = this.runUser;
+    if (u < 0 || !this.runLate || this.burstCount[u] > 0) return;
+    const n = this.runLength;
+    const N = burst.maxEvents;
+    if (n <= N) return;
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => this.runBuffer[a] - this.runBuffer[b] || a - b);
+    for (let k = 0; k + N < n; k++) {
+      const first = this.runBuffer[order[k]];
+      const last = this.runBuffer[order[k + N]];
+      if (last - first <= burst.windowMs) {
+        const row = this.runRows[order[k + N]];
+        this.counts.burstUsers++;
+        this.burstCount[u] = 1;
+        this.burstFirstRow[u] = row;
+        this.burstFirstTs[u] = last;
+        this.burstDisplay.set(u, this.runDisplay ?? {});
+        this.config.flagged?.add(row, burst.id, `more than ${N} rows of this user within ${msText(burst.windowMs)} (from ${isoOf(first)} to ${isoOf(last)}; found in a run of the user's rows not in ts order)`);
+        return;
+      }
+    }
+  }
+
+  /** Ends the last run (call once after the last batch). */
+  finish(): void {
+    if (this.config.burst) {
+      this.endRun(this.config.burst);
+      this.runUser = -1;
+    }
+  }
+
+  private runUser = -1;
+  private runLength = 0;
+  private runLate = false;
+  private runFirstRow = -1;
+  private runDisplay: Record<string, unknown> | null = null;
+  private runBuffer = new Float64Array(1024);
+  private runRows: number[] = [];
 
   private duplicate(children: Data[], i: number, row: number, t: number, id: string): void {
     this.counts.duplicates++;
