@@ -92,19 +92,34 @@ function worstTable(c: CheckResult): string {
     .join('')}</tbody></table>`;
 }
 
+/** Milliseconds per unit of a timestamp type name ("timestamp[ms]"), or null for other types. */
+function timeScale(type: string): number | null {
+  const m = /^timestamp\[(s|ms|us|ns)/.exec(type);
+  return m ? ({ s: 1000, ms: 1, us: 1e-3, ns: 1e-6 } as Record<string, number>)[m[1]] : type === 'date32' ? 86_400_000 : type === 'date64' ? 1 : null;
+}
+
 function profileTable(report: ScanReport): string {
   const rows = report.profile
-    .map(
-      (p) =>
-        `<tr><td class="id">${esc(p.column)}</td><td>${esc(p.type)}</td><td class="num">${p.count}</td><td class="num">${p.nulls}</td><td class="num">${p.nan}</td><td class="num">${esc(formatValue(p.min))}</td><td class="num">${esc(formatValue(p.quantiles?.p50 ?? null))}</td><td class="num">${esc(formatValue(p.max))}</td><td class="num">${esc(formatValue(p.mean))}</td><td class="num">${esc(formatValue(p.std))}</td><td class="num">${esc(formatValue(p.distinct))}</td><td>${esc(
+    .map((p) => {
+      const scale = timeScale(p.type);
+      const at = (v: number | null) => (v === null || scale === null || !Number.isFinite(v) ? formatValue(v) : new Date(Math.round(v * scale)).toISOString());
+      return (
+        `<tr><td class="id">${esc(p.column)}</td><td>${esc(p.type)}</td><td class="num">${p.count}</td><td class="num">${p.nulls}</td><td class="num">${p.nan}</td><td class="num">${esc(at(p.min))}</td><td class="num">${esc(at(p.quantiles?.p50 ?? null))}</td><td class="num">${esc(at(p.max))}</td><td class="num">${esc(scale === null ? formatValue(p.mean) : at(p.mean))}</td><td class="num">${esc(scale === null ? formatValue(p.std) : msSpan(p.std, scale))}</td><td class="num">${esc(formatValue(p.distinct))}</td><td>${esc(
           p.top
             .slice(0, 5)
-            .map((t) => `${t.value} (${t.count})`)
+            .map((t) => `${typeof t.value === 'number' ? at(t.value) : t.value} (${t.count})`)
             .join(', '),
-        )}</td></tr>`,
-    )
+        )}</td></tr>`
+      );
+    })
     .join('\n');
   return `<table class="profile"><thead><tr><th>column</th><th>type</th><th>count</th><th>nulls</th><th>NaN</th><th>min</th><th>median</th><th>max</th><th>mean</th><th>std</th><th>distinct ≈</th><th>top values</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function msSpan(v: number | null, scale: number): string {
+  if (v === null) return '-';
+  const s = (v * scale) / 1000;
+  return s >= 86400 ? `${(s / 86400).toPrecision(3)} d` : s >= 3600 ? `${(s / 3600).toPrecision(3)} h` : `${s.toPrecision(3)} s`;
 }
 
 /** A color from light to dark along one hue, t in [0, 1]. */
@@ -135,7 +150,7 @@ export function heatmapSvg(h: Heatmap, id: string, scheme: 'drift' | 'nulls'): s
   const cell = h.cols.length > 40 ? 14 : 26;
   const labelW = Math.min(260, 16 + 7.2 * Math.max(...h.rows.map((r) => r.length), 4));
   const headH = 16 + 6.5 * Math.max(...h.cols.map((c) => c.length), 4);
-  const width = labelW + cell * h.cols.length + 20;
+  const width = labelW + cell * h.cols.length + 20 + Math.ceil(headH * 0.65);
   const height = headH + cell * h.rows.length + 10;
   const out: string[] = [];
   out.push(`<figure class="heatmap"><figcaption>${esc(h.title)} <small>${esc(h.note)}${h.threshold !== null ? ` · threshold ${esc(formatValue(h.threshold))}` : ''}</small></figcaption>`);
