@@ -7,7 +7,7 @@ import { isoOf } from './checks/temporal.js';
 import type { DriftMethod } from './drift/metrics.js';
 import type { SketchOptions } from './profile/column-profile.js';
 import { isProfileSchema, profileFromStream } from './profile/profile-io.js';
-import { checkReferenceTypes, loadReference, scan, summarize, type ScanReport } from './scan.js';
+import { loadReference, scan, summarize, type ScanReport } from './scan.js';
 
 export interface DriftCompareOptions {
   reference: string;
@@ -21,6 +21,7 @@ export interface DriftCompareOptions {
   sketch: SketchOptions;
   nowMs: number;
   memoryLimit: number;
+  threads?: number;
 }
 
 /**
@@ -29,7 +30,7 @@ export interface DriftCompareOptions {
  * once (exact bin counts); a current profile is compared through its sketches.
  */
 export async function compareDrift(o: DriftCompareOptions): Promise<ScanReport> {
-  const reference = await loadReference(o.reference, { sketch: o.sketch });
+  const reference = await loadReference(o.reference, { sketch: o.sketch, threads: o.threads });
   const reader = await ArrowReader.open([o.current]);
   const currentIsProfile = isProfileSchema(reader.schema);
   const currentProfile = currentIsProfile ? await profileFromStream(reader, o.current) : null;
@@ -51,6 +52,7 @@ export async function compareDrift(o: DriftCompareOptions): Promise<ScanReport> 
       maxPartitions: 1,
       sketch: o.sketch,
       memoryLimit: o.memoryLimit,
+      threads: o.threads,
       worstLimit: 10,
       reference,
       serving: null,
@@ -67,7 +69,6 @@ export async function compareDrift(o: DriftCompareOptions): Promise<ScanReport> 
   const wholeColumns = currentProfile.whole();
   const whole = new Map(wholeColumns.map((c) => [c.name, c]));
   const fakeSchema = { fields: currentProfile.columns.map((c) => ({ name: c.name })) } as unknown as Parameters<typeof bindDriftCheck>[1];
-  void checkReferenceTypes;
   const ctx: FinishContext = { rows: currentProfile.rows, profile: currentProfile, whole, nowMs: o.nowMs, worstLimit: 10 };
   const checks: CheckResult[] = [];
   for (const spec of specs) {

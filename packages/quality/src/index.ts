@@ -16,7 +16,7 @@ export { parseChecks, CHECK_KINDS, DEFAULT_ROLES, TEMPORAL_KINDS, type ChecksFil
 export { defaultChecks } from './checks/defaults.js';
 export { parseDuration, parseInstant, formatDuration } from './checks/durations.js';
 export { type CheckResult, type CheckStatus, type FlaggedSink } from './checks/result.js';
-export { scan, loadReference, checkReferenceTypes, summarize, type ScanOptions, type ScanReport } from './scan.js';
+export { scan, loadReference, checkReferenceTypes, summarize, threadsFor, type ScanOptions, type ScanReport } from './scan.js';
 export { textReport, failingFirst } from './report/text.js';
 export { jsonReport, junitReport, arrowReport } from './report/machine.js';
 export { htmlReport } from './report/html.js';

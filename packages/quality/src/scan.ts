@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { ArrowReader, errors, typeName, type BatchStream } from '@recdata/core';
 import type { Schema } from 'apache-arrow';
 import { resolveTimeColumn, type TimeColumn } from './columns/time.js';
@@ -26,6 +28,8 @@ export interface ScanOptions {
   maxPartitions: number;
   sketch: SketchOptions;
   memoryLimit: number;
+  /** Threads for profiling (this one included; numeric columns go to the others). */
+  threads?: number;
   /** Worst rows kept per check. */
   worstLimit: number;
   /** A reference file (profile or data), or one loaded already. */
@@ -72,16 +76,20 @@ export function summarize(checks: CheckResult[]): ScanSummary {
 }
 
 /** Opens a reference: a profile as is, or a data stream profiled now (one pass, same sketch settings). */
-export async function loadReference(file: string, options: { sketch: SketchOptions }): Promise<Reference> {
+export async function loadReference(file: string, options: { sketch: SketchOptions; threads?: number }): Promise<Reference> {
   const reader = await ArrowReader.open([file]);
   let profile: Profile;
   let rereadable = false;
   if (isProfileSchema(reader.schema)) {
     profile = await profileFromStream(reader, file);
   } else {
-    const profiler = new Profiler(reader.schema, { ...options.sketch, partition: 'none', time: null, maxPartitions: 1 });
-    for await (const batch of reader) profiler.add(batch);
-    profile = profiler.profile;
+    const profiler = new Profiler(reader.schema, { ...options.sketch, partition: 'none', time: null, maxPartitions: 1, threads: options.threads ?? 1 });
+    try {
+      for await (const batch of reader) await profiler.add(batch);
+      profile = await profiler.finish();
+    } finally {
+      await profiler.close();
+    }
     rereadable = file !== '-';
   }
   const whole = new Map(profile.whole().map((c) => [c.name, c]));
@@ -94,6 +102,26 @@ export function checkReferenceTypes(schema: Schema, reference: Reference): void 
     const r = reference.whole.get(f.name);
     if (r && r.type !== typeName(f.type)) throw errors.schemaMismatch(`column "${f.name}" is ${r.type} in the reference ${reference.source} but ${typeName(f.type)} in the input`, { column: f.name });
   }
+}
+
+/**
+ * Threads worth using for these inputs: the request (default: the cores), but one
+ * for files smaller than 16 MiB in all, where starting worker threads costs more
+ * than it saves. The profile is the same whatever the count.
+ */
+export function threadsFor(paths: string[], requested: number | undefined): number {
+  const cores = requested ?? os.availableParallelism();
+  if (cores <= 1) return 1;
+  if (paths.length === 0 || paths.includes('-')) return cores;
+  let bytes = 0;
+  for (const p of paths) {
+    try {
+      bytes += fs.statSync(p).size;
+    } catch {
+      return cores;
+    }
+  }
+  return bytes < 16 * 1024 * 1024 ? 1 : cores;
 }
 
 /**
@@ -124,7 +152,7 @@ export async function scan(input: BatchStream, options: ScanOptions): Promise<Sc
     }
   }
 
-  const reference = typeof options.reference === 'string' ? await loadReference(options.reference, options) : options.reference;
+  const reference = typeof options.reference === 'string' ? await loadReference(options.reference, { sketch: options.sketch, threads: options.threads }) : options.reference;
   if (reference) checkReferenceTypes(schema, reference);
 
   // Bind every check to the schema (exit 2 at the checks file's line for a missing column).
@@ -160,17 +188,23 @@ export async function scan(input: BatchStream, options: ScanOptions): Promise<Sc
   if (reference && reference.rereadable && binned.length > 0) await countReferenceBins(reference.source, binned);
 
   // The pass.
-  const profiler = new Profiler(schema, { ...options.sketch, partition, time, maxPartitions: options.maxPartitions });
+  const profiler = new Profiler(schema, { ...options.sketch, partition, time, maxPartitions: options.maxPartitions, threads: options.threads ?? 1 });
   profiler.onCoarsen = (unit) => options.notice?.(`more than ${options.maxPartitions} time partitions: partitioning by ${unit} instead`);
   const adders = runners.filter((r) => r.add);
   let firstRow = 0;
-  for await (const batch of input) {
-    profiler.add(batch);
-    const ctx = { flagged: options.flagged, partitionKeys: profiler.lastKeys, partitionUnit: profiler.lastUnit };
-    for (const r of adders) r.add!(batch, firstRow, ctx);
-    firstRow += batch.numRows;
+  let profile: Profile;
+  try {
+    for await (const batch of input) {
+      const profiled = profiler.add(batch);
+      const ctx = { flagged: options.flagged, partitionKeys: profiler.lastKeys, partitionUnit: profiler.lastUnit };
+      for (const r of adders) r.add!(batch, firstRow, ctx);
+      firstRow += batch.numRows;
+      await profiled;
+    }
+    profile = await profiler.finish();
+  } finally {
+    await profiler.close();
   }
-  const profile = profiler.profile;
   const wholeColumns = profile.whole();
   const whole = new Map(wholeColumns.map((c) => [c.name, c]));
   // An empty input still has every column (with zero counts).

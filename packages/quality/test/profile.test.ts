@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collect } from '@recdata/core';
 import { eventColumnsOf, generateEvents, parseGenEventsFlags } from '@recdata/core/gen';
-import { tableFromIPC, Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import { DEFAULT_SKETCH_OPTIONS, mergeProfiles, Profile, Profiler, profileFromStream, profileToStream, resolveTimeColumn, type PartitionUnit } from '../src/index.ts';
 import { batchStream } from '@recdata/core';
 
@@ -13,17 +13,21 @@ async function events(n: number, days: number, seed = 3) {
   return { schema: g.stream.schema, batches };
 }
 
-function profileOf(schema: Table['schema'], batches: Table['batches'], partition: PartitionUnit): Profile {
+async function profileOf(schema: Table['schema'], batches: Table['batches'], partition: PartitionUnit, threads = 1): Promise<Profile> {
   const time = partition === 'none' ? null : resolveTimeColumn(schema, 'ts');
-  const p = new Profiler(schema, { ...DEFAULT_SKETCH_OPTIONS, partition, time, maxPartitions: 1000 });
-  for (const b of batches) p.add(b);
-  return p.profile;
+  const p = new Profiler(schema, { ...DEFAULT_SKETCH_OPTIONS, partition, time, maxPartitions: 1000, threads });
+  try {
+    for (const b of batches) await p.add(b);
+    return await p.finish();
+  } finally {
+    await p.close();
+  }
 }
 
 describe('profiles', () => {
   it('hold exact counts, nulls, min, max and moments (against a direct computation)', async () => {
     const { schema, batches } = await events(30_000, 3);
-    const whole = profileOf(schema, batches, 'none').whole();
+    const whole = (await profileOf(schema, batches, 'none')).whole();
     const cols = eventColumnsOf(new Table(batches));
     const items = cols.item.filter((x): x is number => x !== null);
     const p = whole.find((c) => c.name === 'item_id')!;
@@ -47,9 +51,9 @@ describe('profiles', () => {
 
   it('merge per-day profiles into the profile of the whole: exact fields exactly, moments to rounding, sketches within their error', async () => {
     const { schema, batches } = await events(60_000, 5, 9);
-    const byDay = profileOf(schema, batches, 'day');
+    const byDay = await profileOf(schema, batches, 'day');
     assert.ok(byDay.partitions.size >= 5);
-    const once = profileOf(schema, batches, 'none').whole();
+    const once = (await profileOf(schema, batches, 'none')).whole();
     // Each day as its own profile file, then merged.
     const days = byDay.keys().map((k) => {
       const p = new Profile('day', byDay.columns);
@@ -87,7 +91,7 @@ describe('profiles', () => {
 
   it('round-trip through Arrow IPC with readable summary columns', async () => {
     const { schema, batches } = await events(5000, 2);
-    const p = profileOf(schema, batches, 'day');
+    const p = await profileOf(schema, batches, 'day');
     const stream = profileToStream(p);
     const t = new Table(await collect(stream));
     assert.equal(t.numRows, p.partitions.size * p.columns.length);
@@ -107,13 +111,24 @@ describe('profiles', () => {
     void tableFromIPC;
   });
 
+  it('are the same, byte for byte, with numeric columns sketched in worker threads', async () => {
+    const { schema, batches } = await events(40_000, 3, 4);
+    for (const unit of ['none', 'day'] as const) {
+      const one = profileToStream(await profileOf(schema, batches, unit, 1));
+      const three = profileToStream(await profileOf(schema, batches, unit, 3));
+      const bytes = async (s: typeof one) => Buffer.from(tableToIPC(new Table(await collect(s))));
+      assert.ok((await bytes(three)).equals(await bytes(one)), unit);
+    }
+  });
+
   it('coarsen day partitions to months past max-partitions, merging exactly', async () => {
     const { schema, batches } = await events(5000, 40);
     const time = resolveTimeColumn(schema, 'ts');
     const p = new Profiler(schema, { ...DEFAULT_SKETCH_OPTIONS, partition: 'day', time, maxPartitions: 20 });
     const seen: string[] = [];
     p.onCoarsen = (u) => seen.push(u);
-    for (const b of batches) p.add(b);
+    for (const b of batches) await p.add(b);
+    await p.finish();
     assert.deepEqual(seen, ['month']);
     assert.equal(p.profile.unit, 'month');
     assert.ok(p.profile.keys().map((k) => p.profile.label(k)).includes('2026-12'));

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { ArrowReader, errors, openError } from '@recdata/core';
-import { defaultChecks, FlaggedRowsWriter, parseChecks, parseInstant, scan, writeReport, type ChecksFile, type ReportFormat } from '@recdata/quality';
+import { defaultChecks, FlaggedRowsWriter, parseChecks, parseInstant, scan, threadsFor, writeReport, type ChecksFile, type ReportFormat } from '@recdata/quality';
 import { BaseCommand } from '../base-command.js';
-import { commonFlags, inputFilesArg, memoryLimitFlag, outputFlag } from '../flags.js';
+import { commonFlags, inputFilesArg, memoryLimitFlag, outputFlag, threadsFlag } from '../flags.js';
 import { parseNowFlag, parseSize, reportFormatFlags, roleFlags, rolesFrom, sketchFlags } from '../quality-flags.js';
 
 export default class QualityScan extends BaseCommand {
@@ -37,6 +37,7 @@ Subcommands: quality-scan profile (write a mergeable profile), quality-scan merg
     flagged: Flags.string({ description: 'also write every flagged row (row, check, detail) as an Arrow stream to FILE', helpValue: 'FILE' }),
     worst: Flags.integer({ description: 'worst rows kept per check for the report', default: 10, min: 0, max: 10000, helpValue: 'N' }),
     ...roleFlags,
+    threads: threadsFlag,
     ...sketchFlags,
     'memory-limit': memoryLimitFlag,
   };
@@ -76,6 +77,7 @@ Subcommands: quality-scan profile (write a mergeable profile), quality-scan merg
         maxPartitions: flags['max-partitions'],
         sketch: { kllK: flags['kll-k'], hllP: flags['hll-p'], topCapacity: flags['top-capacity'] },
         memoryLimit,
+        threads: threadsFor(files, flags.threads),
         worstLimit: flags.worst,
         reference: flags.reference ?? null,
         serving: flags.serving ? { file: flags.serving, joinKey: flags['join-key']! } : null,

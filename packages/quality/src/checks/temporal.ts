@@ -340,7 +340,8 @@ export class TemporalScanner {
       this.runLength = 0;
       this.runLate = false;
       this.runFirstRow = row;
-      this.runDisplay = null;
+      this.runChildren = children;
+      this.runIndex = i;
     }
     if (!inOrder) this.runLate = true;
     if (this.runLength < RUN_BUFFER_LIMIT) {
@@ -352,7 +353,6 @@ export class TemporalScanner {
       this.runBuffer[this.runLength] = t;
       this.runRows[this.runLength] = row;
       this.runLength++;
-      if (this.runDisplay === null) this.runDisplay = this.show(children, i);
     } else this.counts.runsTooLong++;
   }
 
@@ -372,7 +372,7 @@ export class TemporalScanner {
         this.burstCount[u] = 1;
         this.burstFirstRow[u] = row;
         this.burstFirstTs[u] = last;
-        this.burstDisplay.set(u, this.runDisplay ?? {});
+        this.burstDisplay.set(u, this.runChildren ? this.show(this.runChildren, this.runIndex) : {});
         this.config.flagged?.add(row, burst.id, `more than ${N} rows of this user within ${msText(burst.windowMs)} (from ${isoOf(first)} to ${isoOf(last)}; found in a run of the user's rows not in ts order)`);
         return;
       }
@@ -391,7 +391,9 @@ export class TemporalScanner {
   private runLength = 0;
   private runLate = false;
   private runFirstRow = -1;
-  private runDisplay: Record<string, unknown> | null = null;
+  /** The batch (columns) holding the run's first row, kept until the run ends, for its display values. */
+  private runChildren: Data[] | null = null;
+  private runIndex = 0;
   private runBuffer = new Float64Array(1024);
   private runRows: number[] = [];
 

@@ -4,7 +4,8 @@ import { columnKind, gatherNumbers, validityOf, type ColumnKind, type GatherStat
 import { hashBytes, hashNumber, numberBits } from '../sketch/hash64.js';
 import { HyperLogLog, HLL_DEFAULT_P } from '../sketch/hll.js';
 import { KllSketch, KLL_DEFAULT_K } from '../sketch/kll.js';
-import { addValues, Moments, type MinMax } from '../sketch/moments.js';
+import { Moments, type MinMax } from '../sketch/moments.js';
+import { addNumericValues, type NumericState } from './numeric-worker.js';
 import { SpaceSaving, TOP_DEFAULT_CAPACITY, type TopValue } from '../sketch/space-saving.js';
 
 export interface SketchOptions {
@@ -139,20 +140,26 @@ export class ColumnProfile {
     const n = gatherNumbers(data, idx, from, to, values, stats);
     this.nulls += stats.nulls;
     this.nan += stats.nan;
-    addValues(this.moments, this.range, values, n);
-    this.kll!.updateMany(values, n);
-    const hll = this.hll!;
-    const top = this.top!;
-    const h = scratch.hash;
-    const bits = new Uint32Array(values.buffer, 0, 2 * n);
-    for (let i = 0; i < n; i++) {
-      let hi = bits[2 * i + 1];
-      let lo = bits[2 * i];
-      if (hi === 0x80000000 && lo === 0) hi = 0; // -0 is 0
-      hashNumber(values[i], h);
-      hll.addHash(h[0], h[1]);
-      top.update(hi, lo, 1);
-    }
+    addNumericValues(this as unknown as NumericState, values, n);
+  }
+
+  /** Counts of a numeric column's rows whose values another thread sketches (see Profiler's offload). */
+  countOnly(nulls: number, nan: number, rows: number): void {
+    this.count += rows;
+    this.nulls += nulls;
+    this.nan += nan;
+  }
+
+  /** Installs sketches made by a worker thread for this column's values. */
+  installNumeric(r: { n: number; mean: number; m2: number; min: number; max: number; kll: Uint8Array; hll: Uint8Array; top: Uint8Array }): void {
+    this.moments.n = r.n;
+    this.moments.mean = r.mean;
+    this.moments.m2 = r.m2;
+    this.range.min = r.min;
+    this.range.max = r.max;
+    this.kll = KllSketch.fromBytes(r.kll);
+    this.hll = HyperLogLog.fromBytes(r.hll);
+    this.top = SpaceSaving.fromBytes(r.top);
   }
 
   private addCategorical(data: Data, idx: Int32Array | null, from: number, to: number, scratch: Scratch): void {

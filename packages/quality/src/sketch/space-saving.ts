@@ -190,8 +190,9 @@ export class SpaceSaving {
   }
 
   toJSON(): object {
-    const items: [number | string, number, number, number, number][] = [];
-    for (let s = 0; s < this.size; s++) items.push([this.kind === 'string' ? (this.labels[s] ?? '') : numberText(this.valueOf(s) as number), this.count(s), this.errors[s], this.keyHi[s], this.keyLo[s]]);
+    // Canonical order (count descending, then key), so equal summaries give equal bytes whatever their slots.
+    const slots = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.count(b) - this.count(a) || this.keyHi[a] - this.keyHi[b] || this.keyLo[a] - this.keyLo[b]);
+    const items: [number | string, number, number, number, number][] = slots.map((s) => [this.kind === 'string' ? (this.labels[s] ?? '') : numberText(this.valueOf(s) as number), this.count(s), this.errors[s], this.keyHi[s], this.keyLo[s]]);
     return { v: 1, capacity: this.capacity, kind: this.kind, n: this.n, evictions: this.evictions, exact: this.exact, items };
   }
 

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { errors } from '@recdata/core';
-import { compareDrift, DRIFT_METHODS, parseInstant, writeReport, type DriftMethod, type ReportFormat } from '@recdata/quality';
+import { compareDrift, DRIFT_METHODS, parseInstant, threadsFor, writeReport, type DriftMethod, type ReportFormat } from '@recdata/quality';
 import { BaseCommand } from '../../base-command.js';
-import { commonFlags, memoryLimitFlag, outputFlag } from '../../flags.js';
+import { commonFlags, memoryLimitFlag, outputFlag, threadsFlag } from '../../flags.js';
 import { parseNowFlag, parseSize, reportFormatFlags, sketchFlags, splitColumns } from '../../quality-flags.js';
 
 export default class QualityScanDrift extends BaseCommand {
@@ -26,6 +26,7 @@ Distances flag drift at value >= threshold; p-values (ks, chi2, z) at value < th
     severity: Flags.string({ description: 'severity of drift (error: fails --gate)', options: ['error', 'warn'], default: 'error' }),
     now: Flags.string({ description: 'the report\'s "now" (ISO 8601 or epoch ms)', helpValue: 'TIME' }),
     ...reportFormatFlags,
+    threads: threadsFlag,
     ...sketchFlags,
     'memory-limit': memoryLimitFlag,
   };
@@ -51,6 +52,7 @@ Distances flag drift at value >= threshold; p-values (ks, chi2, z) at value < th
       sketch: { kllK: flags['kll-k'], hllP: flags['hll-p'], topCapacity: flags['top-capacity'] },
       nowMs,
       memoryLimit: parseSize('memory-limit', flags['memory-limit']),
+      threads: threadsFor([flags.reference, flags.current], flags.threads),
     });
     const provenance = this.provenance({ reference: flags.reference, current: flags.current, method: flags.method, threshold: threshold ?? null, bins: flags.bins });
     await writeReport(report, format, flags.output, provenance, `quality-scan drift: ${flags.current} against ${flags.reference}`);

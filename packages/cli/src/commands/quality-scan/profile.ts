@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { ArrowReader, errors, writeBatchStream } from '@recdata/core';
-import { Profiler, profileToStream, resolveTimeColumn, type EpochUnit, type PartitionUnit } from '@recdata/quality';
+import { Profiler, profileToStream, resolveTimeColumn, threadsFor, type EpochUnit, type PartitionUnit } from '@recdata/quality';
 import { BaseCommand } from '../../base-command.js';
-import { commonFlags, inputFilesArg, outputFlags } from '../../flags.js';
+import { commonFlags, inputFilesArg, outputFlags, threadsFlag } from '../../flags.js';
 import { sketchFlags, splitColumns } from '../../quality-flags.js';
 
 export default class QualityScanProfile extends BaseCommand {
@@ -25,6 +25,7 @@ export default class QualityScanProfile extends BaseCommand {
     'ts-unit': Flags.string({ description: 'unit of an integer or float epoch time column', options: ['s', 'ms', 'us', 'ns'], default: 'ms' }),
     'max-partitions': Flags.integer({ description: 'past this many partitions, coarser ones', default: 366, min: 1, max: 100000, helpValue: 'N' }),
     columns: Flags.string({ description: 'only these columns (default: all)', helpValue: 'a,b,c' }),
+    threads: threadsFlag,
     ...sketchFlags,
   };
 
@@ -37,14 +38,19 @@ export default class QualityScanProfile extends BaseCommand {
     const columns = splitColumns('columns', flags.columns) ?? undefined;
     if (columns) for (const c of columns) if (!reader.schema.fields.some((f) => f.name === c)) throw errors.missingColumn(c, reader.schema.fields.map((f) => f.name));
     const sketch = { kllK: flags['kll-k'], hllP: flags['hll-p'], topCapacity: flags['top-capacity'] };
-    const profiler = new Profiler(reader.schema, { ...sketch, partition, time, maxPartitions: flags['max-partitions'], columns });
+    const profiler = new Profiler(reader.schema, { ...sketch, partition, time, maxPartitions: flags['max-partitions'], columns, threads: threadsFor(argv as string[], flags.threads) });
     profiler.onCoarsen = (unit) => this.note(`more than ${flags['max-partitions']} partitions: partitioning by ${unit} instead`);
     const progress = this.progress(flags.progress);
-    for await (const batch of reader) {
-      profiler.add(batch);
-      progress.add(batch.numRows, 0);
+    let profile;
+    try {
+      for await (const batch of reader) {
+        await profiler.add(batch);
+        progress.add(batch.numRows, 0);
+      }
+      profile = await profiler.finish();
+    } finally {
+      await profiler.close();
     }
-    const profile = profiler.profile;
     if (time) profile.meta['recdata.quality.time_column'] = time.name;
     const params = { partition: profile.unit, ts_column: time?.name ?? null, kll_k: sketch.kllK, hll_p: sketch.hllP, top_capacity: sketch.topCapacity, columns: columns ?? null };
     await writeBatchStream(profileToStream(profile), { file: flags.output, provenance: this.provenance(params) });
