@@ -21,7 +21,9 @@
  * The counters live in Metwally's "stream summary": buckets of equal count in a
  * doubly linked list ordered by count, so a unit update (hit or eviction) takes
  * constant time; a weighted update walks forward past the buckets it overtakes.
- * Typed arrays throughout; a linear-probing table finds a key's counter.
+ * Typed arrays throughout; a linear-probing table (at most a quarter full of live
+ * keys) finds a key's counter; an evicted key's entry becomes a tombstone, reused
+ * by the next insertion on its path, and the table is rebuilt when tombstones pile up.
  */
 export const TOP_DEFAULT_CAPACITY = 512;
 
@@ -46,8 +48,12 @@ export class SpaceSaving {
   readonly keyLo: Uint32Array;
   readonly errors: Float64Array;
   readonly labels: (string | null)[];
+  /** 0 empty, -1 tombstone, slot + 1 a live key. */
   private readonly table: Int32Array;
   private readonly mask: number;
+  /** Where each counter's key sits in the table. */
+  private readonly tableSlot: Int32Array;
+  private tombstones = 0;
   // Stream summary: counter -> bucket, counters linked within a bucket, buckets linked by count.
   private readonly counterBucket: Int32Array;
   private readonly counterNext: Int32Array;
@@ -68,10 +74,11 @@ export class SpaceSaving {
     this.keyLo = new Uint32Array(capacity);
     this.errors = new Float64Array(capacity);
     this.labels = kind === 'string' ? new Array(capacity).fill(null) : [];
-    let t = 4;
-    while (t < capacity * 2) t <<= 1;
+    let t = 8;
+    while (t < capacity * 4) t <<= 1;
     this.table = new Int32Array(t);
     this.mask = t - 1;
+    this.tableSlot = new Int32Array(capacity);
     this.counterBucket = new Int32Array(capacity);
     this.counterNext = new Int32Array(capacity);
     this.counterPrev = new Int32Array(capacity);
@@ -106,14 +113,24 @@ export class SpaceSaving {
     const mask = this.mask;
     const table = this.table;
     let t = slotHash(hi, lo) & mask;
+    let free = -1;
     for (;;) {
-      const s = table[t] - 1;
-      if (s < 0) break;
-      if (this.keyHi[s] === hi && this.keyLo[s] === lo) {
-        this.moveUp(s, this.bucketCount[this.counterBucket[s]] + w);
-        return s;
+      const e = table[t];
+      if (e === 0) break;
+      if (e < 0) {
+        if (free < 0) free = t;
+      } else {
+        const s = e - 1;
+        if (this.keyHi[s] === hi && this.keyLo[s] === lo) {
+          this.moveUp(s, this.bucketCount[this.counterBucket[s]] + w);
+          return s;
+        }
       }
       t = (t + 1) & mask;
+    }
+    if (free >= 0) {
+      t = free;
+      this.tombstones--;
     }
     let slot: number;
     if (this.size < this.capacity) {
@@ -123,23 +140,37 @@ export class SpaceSaving {
       this.attachNew(slot, w);
     } else {
       slot = this.bucketHead[this.minBucket];
-      this.removeKey(slot);
+      // The evicted key's entry becomes a tombstone (t is never it: it was free).
+      table[this.tableSlot[slot]] = -1;
+      this.tombstones++;
       const min = this.bucketCount[this.minBucket];
       this.errors[slot] = min;
       this.evictions++;
-      this.setKey(slot, hi, lo, this.freeSlotFor(hi, lo));
+      this.setKey(slot, hi, lo, t);
       this.moveUp(slot, min + w);
+      if (this.tombstones * 4 > table.length) this.rebuildTable();
     }
     return ~slot;
+  }
+
+  /** Rebuilds the table without tombstones. */
+  private rebuildTable(): void {
+    this.table.fill(0);
+    this.tombstones = 0;
+    for (let s = 0; s < this.size; s++) {
+      const t = this.freeSlotFor(this.keyHi[s], this.keyLo[s]);
+      this.table[t] = s + 1;
+      this.tableSlot[s] = t;
+    }
   }
 
   /** The counter of key (hi, lo), or -1. */
   find(hi: number, lo: number): number {
     let t = slotHash(hi, lo) & this.mask;
     for (;;) {
-      const s = this.table[t] - 1;
-      if (s < 0) return -1;
-      if (this.keyHi[s] === hi && this.keyLo[s] === lo) return s;
+      const e = this.table[t];
+      if (e === 0) return -1;
+      if (e > 0 && this.keyHi[e - 1] === hi && this.keyLo[e - 1] === lo) return e - 1;
       t = (t + 1) & this.mask;
     }
   }
@@ -228,6 +259,7 @@ export class SpaceSaving {
     this.n = 0;
     this.evictions = 0;
     this.table.fill(0);
+    this.tombstones = 0;
     if (this.kind === 'string') this.labels.fill(null);
     this.resetBuckets();
   }
@@ -314,7 +346,7 @@ export class SpaceSaving {
 
   private freeSlotFor(hi: number, lo: number): number {
     let t = slotHash(hi, lo) & this.mask;
-    while (this.table[t] !== 0) t = (t + 1) & this.mask;
+    while (this.table[t] > 0) t = (t + 1) & this.mask;
     return t;
   }
 
@@ -322,31 +354,10 @@ export class SpaceSaving {
     this.keyHi[slot] = hi;
     this.keyLo[slot] = lo;
     this.table[t] = slot + 1;
+    this.tableSlot[slot] = t;
     if (this.kind === 'string') this.labels[slot] = null;
   }
 
-  /** Removes a counter's key from the table (linear probing, backward-shift deletion). */
-  private removeKey(slot: number): void {
-    const mask = this.mask;
-    const table = this.table;
-    let t = slotHash(this.keyHi[slot], this.keyLo[slot]) & mask;
-    while (table[t] - 1 !== slot) t = (t + 1) & mask;
-    let hole = t;
-    let j = t;
-    for (;;) {
-      j = (j + 1) & mask;
-      const s = table[j] - 1;
-      if (s < 0) break;
-      const home = slotHash(this.keyHi[s], this.keyLo[s]) & mask;
-      // Move s into the hole unless its home lies cyclically in (hole, j].
-      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-      if (!between) {
-        table[hole] = table[j];
-        hole = j;
-      }
-    }
-    table[hole] = 0;
-  }
 }
 
 function slotHash(hi: number, lo: number): number {
