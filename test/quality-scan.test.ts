@@ -407,3 +407,53 @@ describe('training-serving skew and modality alignment', () => {
   });
 });
 
+
+describe('quality-scan --help', () => {
+  /** The examples of a command's --help, continuation lines joined. */
+  const examples = (help: string) =>
+    help
+      .slice(help.indexOf('EXAMPLES'))
+      .split('\n')
+      .reduce<string[]>((acc, line, i, all) => {
+        const t = line.trim();
+        if (t.startsWith('$ ')) acc.push(t.slice(2));
+        else if (acc.length && all[i - 1]?.trim().endsWith('\\')) acc[acc.length - 1] = acc[acc.length - 1].replace(/\\$/, '') + t;
+        return acc;
+      }, []);
+
+  it('resolves the command and its subcommands (a command and a topic of one name), each with examples that work', async () => {
+    const ex = scratchDir('quality-scan-examples');
+    const setup = await runShell(
+      [
+        'recdata gen events --events 20000 --days 7 -o week.arrow',
+        'recdata gen events --events 5000 --days 1 --start 2026-11-08 --seed 3 --anomalies default -o today.arrow',
+        'recdata quality-scan profile week.arrow -o ref.profile.arrow',
+        'recdata gen events --events 3000 --days 1 -o mon.arrow && recdata quality-scan profile mon.arrow -o mon.profile.arrow',
+        'recdata gen events --events 3000 --days 1 --start 2026-11-02 -o tue.arrow && recdata quality-scan profile tue.arrow -o tue.profile.arrow',
+        'cp mon.profile.arrow day-1.profile.arrow && cp tue.profile.arrow day-2.profile.arrow',
+        'printf "userId,movieId,rating,timestamp\\n1,1,4.0,964982703\\n1,3,4.0,964981247\\n2,6,4.5,964982224\\n" > ratings.csv',
+      ].join(' && '),
+      { cwd: ex },
+    );
+    assert.equal(setup.code, 0, setup.stderr);
+    fs.writeFileSync(path.join(ex, 'checks.yaml'), COUNTED);
+    await writeTable(path.join(ex, 'ref.arrow'), [new Field('price', new Float64()), new Field('category', new Utf8())], [float64([1, 2, 3, 4, 5, 6]), utf8Column(['a', 'b', 'a', 'c', 'b', 'a'])]);
+    await writeTable(path.join(ex, 'cur.arrow'), [new Field('price', new Float64()), new Field('category', new Utf8())], [float64([2, 3, 4, 5, 6, 9]), utf8Column(['a', 'b', 'b', 'c', 'b', 'a'])]);
+    for (const name of ['training', 'serving']) {
+      await writeTable(path.join(ex, `${name}.arrow`), [new Field('request_id', new Int64()), new Field('score', new Float64())], [column.int64(BigInt64Array.from([1n, 2n, 3n])), float64([0.5, name === 'training' ? 0.25 : 0.3, 1])]);
+    }
+    const top = await qs(['--help']);
+    assert.match(top.stdout.toString(), /COMMANDS\n {2}quality-scan drift .*\n[\s\S]* {2}quality-scan merge .*\n {2}quality-scan profile /);
+    for (const cmd of [[], ['profile'], ['merge'], ['drift']]) {
+      const help = await runCli(['quality-scan', ...cmd, '--help']);
+      assert.equal(help.code, 0, help.stderr);
+      const list = examples(help.stdout.toString());
+      assert.ok(list.length >= 2, `quality-scan ${cmd.join(' ')} has ${list.length} examples`);
+      for (const example of list) {
+        const r = await runShell(example, { cwd: ex });
+        const gated = example.includes('--gate');
+        assert.ok(r.code === 0 || (gated && r.code === 1), `${example}: exit ${r.code}\n${r.stderr}`);
+      }
+    }
+  });
+});
