@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -122,6 +123,9 @@ describe('quality-scan on generated events (the built CLI)', () => {
     assert.equal((xml.match(/<testcase /g) ?? []).length, 5);
     assert.equal((xml.match(/<failure /g) ?? []).length, 5);
     assert.match(xml, /<testcase classname="quality-scan.duplicates" name="dups">\n {6}<failure type="duplicates" message="ts: rows = \d+ \(threshold 0\); e.g. row \d+">/);
+    // Well-formed XML, as a CI system reads it (Python's standard library parser).
+    const parsed = spawnSync('python3', ['-c', 'import sys, xml.etree.ElementTree as E\nr = E.parse(sys.argv[1]).getroot()\nprint(len(r.findall(".//testcase")), len(r.findall(".//failure")))', f('quality.xml')], { encoding: 'utf8' });
+    if (parsed.status === 0) assert.equal(parsed.stdout.trim(), '5 5');
     const arrow = readTable(a.stdout);
     assert.equal(arrow.numRows, 5);
     assert.deepEqual(

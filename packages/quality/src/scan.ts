@@ -232,7 +232,7 @@ export async function scan(input: BatchStream, options: ScanOptions): Promise<Sc
     profile: schema.fields.map((f) => (whole.get(f.name) ?? new ColumnProfile(f.name, f.type, null, options.sketch)).summary()),
     heatmaps: {
       nullRate: nullRateHeatmap(profile),
-      drift: driftHeatmap(profile, driftChecks),
+      drift: driftHeatmap(profile, driftChecks, wholeColumns),
     },
   };
 }

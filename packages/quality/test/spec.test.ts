@@ -82,3 +82,26 @@ describe('durations and instants', () => {
     assert.equal(parseInstant('yesterday'), null);
   });
 });
+
+describe('unique check state', () => {
+  it('finds the same duplicates in memory and spilled to disk', async () => {
+    const { UniqueTracker } = await import('../src/checks/unique-set.ts');
+    const keys = Array.from({ length: 50_000 }, (_, i) => [(i * 7919) % 20011, 7] as const); // 29,989 repeats
+    const run = (limit: number) => {
+      const seen: [number, number][] = [];
+      const t = new UniqueTracker(limit, 20, (row, first) => seen.push([row, first]));
+      keys.forEach(([hi, lo], row) => t.add(hi, lo, row));
+      t.finish();
+      return { count: t.duplicates, examples: t.examples, spilled: t.spilled, seen: seen.sort((a, b) => a[0] - b[0]) };
+    };
+    const memory = run(1 << 30);
+    const disk = run(64 * 1024);
+    assert.equal(memory.spilled, false);
+    assert.equal(disk.spilled, true);
+    assert.ok(memory.count > 0);
+    assert.equal(disk.count, memory.count);
+    assert.deepEqual(disk.seen, memory.seen);
+    const distinct = new Set(keys.map(([a, b]) => `${a}:${b}`)).size;
+    assert.equal(memory.count, keys.length - distinct);
+  });
+});

@@ -14,6 +14,9 @@ export interface Heatmap {
   threshold: number | null;
   /** True when small values are bad (p-values). */
   lowIsBad: boolean;
+  /** Per row, when rows differ (one drift check per row, each by its own method). */
+  rowThresholds?: (number | null)[];
+  rowLowIsBad?: boolean[];
   note: string;
 }
 
@@ -36,7 +39,7 @@ export function nullRateHeatmap(profile: Profile): Heatmap | null {
  * method), or, without a reference, each partition against the whole input by psi
  * (10 quantile bins of the whole, or its categories), from the partitions' sketches.
  */
-export function driftHeatmap(profile: Profile, driftChecks: CheckResult[]): Heatmap | null {
+export function driftHeatmap(profile: Profile, driftChecks: CheckResult[], wholeColumns?: ReturnType<Profile['whole']>): Heatmap | null {
   if (profile.unit === 'none') return null;
   const keys = profile.keys();
   if (keys.length === 0) return null;
@@ -44,8 +47,11 @@ export function driftHeatmap(profile: Profile, driftChecks: CheckResult[]): Heat
   const withPartitions = driftChecks.filter((c) => c.detail.per_partition);
   if (withPartitions.length > 0) {
     const methods = new Set(withPartitions.map((c) => c.metric));
-    const pOnly = [...methods].every((m) => m === 'ks' || m === 'chi2' || m === 'z');
+    const isP = (m: string) => m === 'ks' || m === 'chi2' || m === 'z';
+    const pOnly = [...methods].every(isP);
     return {
+      rowThresholds: withPartitions.map((c) => (typeof c.threshold === 'number' ? c.threshold : null)),
+      rowLowIsBad: withPartitions.map((c) => isP(c.metric)),
       title: `Drift against the reference per column and ${profile.unit}`,
       metric: methods.size === 1 ? [...methods][0] : 'mixed',
       rows: withPartitions.map((c) => `${c.column} (${c.metric})`),
@@ -56,7 +62,7 @@ export function driftHeatmap(profile: Profile, driftChecks: CheckResult[]): Heat
       note: 'each row is one drift check, by its own method and threshold',
     };
   }
-  const whole = profile.whole();
+  const whole = wholeColumns ?? profile.whole();
   const rows: string[] = [];
   const values: (number | null)[][] = [];
   profile.columns.forEach((c, ci) => {

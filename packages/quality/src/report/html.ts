@@ -130,19 +130,26 @@ function shade(t: number, scheme: 'drift' | 'nulls'): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-function intensity(h: Heatmap, v: number): number {
+function rowScale(h: Heatmap, row: number): { threshold: number | null; lowIsBad: boolean } {
+  return { threshold: h.rowThresholds?.[row] ?? h.threshold, lowIsBad: h.rowLowIsBad?.[row] ?? h.lowIsBad };
+}
+
+/** 0..1 along the colour scale: at the threshold, half way; p-values on a log scale. */
+function intensity(h: Heatmap, row: number, v: number): number {
   if (h.metric === 'null_rate') return Math.sqrt(Math.max(0, v));
-  if (h.lowIsBad) {
-    const th = h.threshold ?? 0.05;
+  const { threshold, lowIsBad } = rowScale(h, row);
+  if (lowIsBad) {
+    const th = threshold ?? 0.05;
     return Math.min(1, -Math.log10(Math.max(v, 1e-12)) / (2 * -Math.log10(th)));
   }
-  const th = h.threshold ?? 0.1;
+  const th = threshold ?? 0.1;
   return Math.min(1, v / (2 * th));
 }
 
-function alarming(h: Heatmap, v: number): boolean {
-  if (h.threshold === null) return false;
-  return h.lowIsBad ? v < h.threshold : v >= h.threshold;
+function alarming(h: Heatmap, row: number, v: number): boolean {
+  const { threshold, lowIsBad } = rowScale(h, row);
+  if (threshold === null) return false;
+  return lowIsBad ? v < threshold : v >= threshold;
 }
 
 /** An inline SVG heatmap: rows = columns, columns = partitions; every cell has a <title> tooltip. */
@@ -165,8 +172,8 @@ export function heatmapSvg(h: Heatmap, id: string, scheme: 'drift' | 'nulls'): s
     h.cols.forEach((c, j) => {
       const v = h.values[i][j];
       const x = labelW + j * cell;
-      const fill = v === null ? '#e8e8e8' : shade(intensity(h, v), scheme);
-      const alarm = v !== null && alarming(h, v);
+      const fill = v === null ? '#e8e8e8' : shade(intensity(h, i, v), scheme);
+      const alarm = v !== null && alarming(h, i, v);
       const label = v === null ? 'no data' : formatValue(v);
       out.push(
         `<rect class="cell${alarm ? ' alarm' : ''}" x="${x + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" rx="2" fill="${fill}" data-row="${esc(r)}" data-col="${esc(c)}" data-value="${v === null ? '' : esc(String(v))}"><title>${esc(r)} · ${esc(c)}: ${esc(h.metric)} ${esc(label)}</title></rect>`,
