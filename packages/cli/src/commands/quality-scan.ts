@@ -8,7 +8,7 @@ import { parseNowFlag, parseSize, reportFormatFlags, roleFlags, rolesFrom, sketc
 
 export default class QualityScan extends BaseCommand {
   static override summary = 'Data-quality checks, temporal checks, drift and training-serving skew in one pass, with a CI gate and text, JSON, JUnit, Arrow or HTML reports.';
-  static override description = `Reads Arrow streams (files or stdin) once: profiles every column (count, nulls, NaN, min, max, mean, std, KLL quantiles, HyperLogLog++ distinct counts, space-saving top values) per time partition, and runs the checks of --checks FILE (YAML; docs/quality-checks.md), or the default checks without it: at least one row, user/ts not null, and the temporal checks of behaviour sequences (future timestamps beyond a day, duplicate events, out-of-order events, bursts of more than 49 events within 10 s, durations longer than the gap to the next event).
+  static override description = `Reads Arrow streams (files or stdin) once: profiles every column (count, nulls, NaN, min, max, mean, std, KLL quantiles, HyperLogLog++ distinct counts, space-saving top values) per time partition, and runs the checks of --checks FILE (YAML; docs/quality-checks.md), or the default checks without it: at least one row, user/ts not null, and the temporal checks of behaviour sequences per user (timestamps more than a day in the future, duplicate events, out-of-order events, bursts of more than 49 events within 10 s); name the columns with --user-column, --ts-column, ... when they are not user_id, item_id, ts, action.
 
 Check kinds: not_null, null_rate_max, range, allowed_values, unique, regex, type, row_count, freshness; out_of_order, future_ts, duplicates, burst, impossible_values (per user, state O(users)); modality_alignment (cosine of two fixed_size_list<float> embeddings); drift against --reference (a profile from "quality-scan profile", or a data stream): psi, js_distance, js_divergence, linf, kl, ks, wasserstein_norm, chi2, z, auto (docs/drift-metrics.md gives each exact definition). With --serving FILE --join-key K: training-serving skew (per-feature mismatch rates, rows on one side only).
 
@@ -61,6 +61,7 @@ Subcommands: quality-scan profile (write a mergeable profile), quality-scan merg
       }
       checks = parseChecks(text, flags.checks);
       Object.assign(checks.roles, roles);
+      for (const role of Object.keys(roles)) checks.rolesGiven[role as keyof ChecksFile['roles']] = true;
     } else {
       checks = defaultChecks(input.schema, roles as never);
     }

@@ -33,7 +33,7 @@ export class SkewRunner implements Runner {
   constructor(
     private readonly settings: SkewSpec,
     private readonly servingFile: string,
-    private readonly servingSchema: Schema,
+    servingSchema: Schema,
     schema: Schema,
     private readonly joinKey: string,
     file: string | null,

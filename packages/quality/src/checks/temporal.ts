@@ -339,7 +339,6 @@ export class TemporalScanner {
       this.runUser = u;
       this.runLength = 0;
       this.runLate = false;
-      this.runFirstRow = row;
       this.runChildren = children;
       this.runIndex = i;
     }
@@ -390,7 +389,6 @@ export class TemporalScanner {
   private runUser = -1;
   private runLength = 0;
   private runLate = false;
-  private runFirstRow = -1;
   /** The batch (columns) holding the run's first row, kept until the run ends, for its display values. */
   private runChildren: Data[] | null = null;
   private runIndex = 0;

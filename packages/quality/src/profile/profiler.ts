@@ -236,7 +236,6 @@ class Offload {
   private readonly chunks: NumericChunk[][];
   private readonly transfer: ArrayBuffer[][];
   private readonly pending: Promise<unknown>[][];
-  private readonly ready: Promise<unknown>[];
   private failure: unknown = null;
 
   constructor(workers: number, numeric: number[], options: ProfilerOptions) {
@@ -251,7 +250,7 @@ class Offload {
     this.transfer = groups.map(() => []);
     this.pending = groups.map(() => []);
     const sketch = { kllK: options.kllK, hllP: options.hllP, topCapacity: options.topCapacity };
-    this.ready = groups.map((cols, w) => this.track(w, this.pools[w].run('' + workerModule, 'numericInit', [this.session, cols, sketch, options.partition])));
+    groups.forEach((cols, w) => this.track(w, this.pools[w].run(workerModule, 'numericInit', [this.session, cols, sketch, options.partition])));
   }
 
   private track(w: number, p: Promise<unknown>): Promise<unknown> {
