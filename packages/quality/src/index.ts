@@ -1,2 +1,26 @@
 // @recdata/quality: Data quality for recommendation data: profiles and sketches, checks, drift metrics, gate and reports.
-export {};
+export { KllSketch, KLL_DEFAULT_K } from './sketch/kll.js';
+export { HyperLogLog, HLL_DEFAULT_P } from './sketch/hll.js';
+export { SpaceSaving, TOP_DEFAULT_CAPACITY, type TopValue } from './sketch/space-saving.js';
+export { Moments } from './sketch/moments.js';
+export { hashNumber, hashBytes, hashString, hashWords } from './sketch/hash64.js';
+export { logGamma, gammaQ, chiSquareSf, normalSf } from './stats/special.js';
+export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
+export * from './drift/metrics.js';
+export { ColumnProfile, DEFAULT_SKETCH_OPTIONS, type SketchOptions, type ColumnSummary } from './profile/column-profile.js';
+export { Profile, Profiler, type ProfilerOptions } from './profile/profiler.js';
+export { profileToStream, profileFromStream, mergeProfiles, isProfileSchema, PROFILE_META } from './profile/profile-io.js';
+export { partitionLabel, PARTITION_UNITS, type PartitionUnit } from './profile/partition.js';
+export { resolveTimeColumn, EPOCH_UNITS, type EpochUnit, type TimeColumn } from './columns/time.js';
+export { parseChecks, CHECK_KINDS, DEFAULT_ROLES, TEMPORAL_KINDS, type ChecksFile, type CheckSpec, type EventRoles, type Severity, type SkewSpec } from './checks/spec.js';
+export { defaultChecks } from './checks/defaults.js';
+export { parseDuration, parseInstant, formatDuration } from './checks/durations.js';
+export { type CheckResult, type CheckStatus, type FlaggedSink } from './checks/result.js';
+export { scan, loadReference, checkReferenceTypes, summarize, threadsFor, type ScanOptions, type ScanReport } from './scan.js';
+export { textReport, failingFirst } from './report/text.js';
+export { jsonReport, junitReport, arrowReport } from './report/machine.js';
+export { htmlReport } from './report/html.js';
+export { type Heatmap } from './report/heatmaps.js';
+export { embeddingDimension } from './checks/modality.js';
+export { writeReport, writeText, FlaggedRowsWriter, REPORT_FORMATS, type ReportFormat } from './report/write.js';
+export { compareDrift, type DriftCompareOptions } from './drift-compare.js';
