@@ -158,6 +158,21 @@ describe('quality-scan on generated events (the built CLI)', () => {
   });
 });
 
+describe('quality-scan worker threads in the built CLI', () => {
+  // Regression: inside the CLI's bundle the profiler's worker module was looked up
+  // next to a bundle chunk, where it does not exist. stdin input always takes the
+  // worker threads when more than one thread is allowed.
+  it('profile from stdin with --threads 2 gives the bytes --threads 1 gives', async () => {
+    const dir = scratchDir('quality-threads');
+    const r = await runShell(
+      'recdata gen events --events 50000 --seed 3 > e.arrow && recdata quality-scan profile --threads 2 < e.arrow > two.arrow && recdata quality-scan profile --threads 1 < e.arrow > one.arrow',
+      { cwd: dir },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.readFileSync(path.join(dir, 'two.arrow')).equals(fs.readFileSync(path.join(dir, 'one.arrow'))));
+  });
+});
+
 describe('quality-scan bad input', () => {
   it('a check naming a missing column: exit 2 with the checks file\'s line', async () => {
     fs.writeFileSync(f('missing.yaml'), 'checks:\n  - id: ok\n    kind: row_count\n    min: 1\n  - id: price-range\n    kind: range\n    column: price\n    min: 0\n');

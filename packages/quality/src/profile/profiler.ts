@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, WorkerPool } from '@recdata/core';
 import { timesMs, type TimeColumn } from '../columns/time.js';
 import { gatherNumbers } from '../columns/values.js';
@@ -221,10 +222,14 @@ export class Profiler {
 }
 
 const workerModule = (() => {
-  const built = new URL('./numeric-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(built))) return built.href;
-  // Source mode (tests under tsx): see numeric-worker.source.cjs.
-  return new URL('./numeric-worker.source.cjs', import.meta.url).href;
+  // Built code runs numeric-worker.js, tests the TypeScript source (the pool loads
+  // .ts task modules under tsx); inside the CLI's bundle this module is a chunk far
+  // from either, so the package resolves its own entry by name.
+  for (const name of ['./numeric-worker.js', './numeric-worker.ts']) {
+    const url = new URL(name, import.meta.url);
+    if (fs.existsSync(fileURLToPath(url))) return url.href;
+  }
+  return pathToFileURL(createRequire(import.meta.url).resolve('@recdata/quality/numeric-worker')).href;
 })();
 
 /** The worker threads of a Profiler: one single-thread pool per group of numeric columns, so each column's updates stay in order. */
