@@ -1,6 +1,6 @@
 // fast-check arbitraries for lanes and chunks shared by the codec tests.
 import fc from 'fast-check';
-import { buildModel, buildStringTable } from '../src/build/models.ts';
+import { buildModel, buildStringTable } from '../src/tables/models.ts';
 import { LANE_DICT, LANE_FLOAT32, LANE_FLOAT64, LANE_INT, LANE_STRING, type ColumnSpec, type LaneKind, type StreamHeader } from '../src/format/header.ts';
 import type { Lane } from '../src/lanes/lane.ts';
 
