@@ -26,12 +26,13 @@ export default async function runTask(task: PoolTask): Promise<unknown> {
 
 /**
  * Wraps a worker's result so that the listed buffers move to the main thread
- * instead of being copied.
+ * instead of being copied. Piscina unwraps only what Piscina.move() marked, so the
+ * wrapper goes through it (a bare wrapper would arrive as an empty object).
  */
 export function transferResult<T>(value: T, buffers: ArrayBufferLike[]): T {
   const unique = [...new Set(buffers)];
-  return {
+  return Piscina.move({
     [Piscina.transferableSymbol]: unique,
     [Piscina.valueSymbol]: value,
-  } as unknown as T;
+  } as never) as unknown as T;
 }
