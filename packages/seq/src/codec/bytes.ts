@@ -289,6 +289,11 @@ export class BitReader {
     return this.endBit - this.bit;
   }
 
+  /** The byte just past the last bit read (a partly read byte counts). */
+  get byteEnd(): number {
+    return (this.bit + 7) >> 3;
+  }
+
   /** The next `n` bits (0..32) without consuming them; bits past the end read as 0. */
   peek(n: number): number {
     if (n === 0) return 0;

@@ -12,7 +12,7 @@
  * Every bucket token has a code, so any value can be written.
  */
 import { BitReader, BitWriter, ByteReader, ByteWriter, CorruptPayload, ulebSize } from './bytes.js';
-import { canonicalCode, LONG, type HuffmanCode } from './huffman.js';
+import { canonicalCode, huffmanLengths, LONG, type HuffmanCode } from './huffman.js';
 import { add, bitLength, cmp, keyOf, lowBits, shl, shr32, sub, toBigInt, ulebSizeW, unzigzag, W, wordsOf, zigzag } from './w64.js';
 
 export const MODEL_NONE = 0;
@@ -96,6 +96,54 @@ function literalIndex(model: EntropyModel): Map<number | string, number> {
 }
 
 // ---- header form -----------------------------------------------------------
+//
+//   u8 kind (0 none, 1 VALUE, 2 DELTA)
+//   [VALUE] zigzag ULEB128 base
+//   ULEB128 K literals; when K > 0: zigzag ULEB128 of the first, u8 Rice
+//     parameter k, then a bit stream: the K - 1 gaps (each literal minus the one
+//     before, minus 1) Rice-coded (quotient q = gap >> k as q one bits and a zero,
+//     then the k low bits; a quotient of 16 or more is 16 one bits, 7 bits of the
+//     gap's bit length L, and its L bits), then the code lengths: 21 lengths of a
+//     code for lengths (5 bits each), then each symbol's length (0..20) in that code.
+
+const RICE_ESCAPE = 16;
+
+function riceBits(hi: number, lo: number, k: number): number {
+  const L = bitLength(hi, lo);
+  if (L <= k + 4) return shr32(hi, lo, k) + 1 + k;
+  return RICE_ESCAPE + 7 + L;
+}
+
+function writeRice(w: BitWriter, hi: number, lo: number, k: number): void {
+  const L = bitLength(hi, lo);
+  if (L <= k + 4) {
+    const q = shr32(hi, lo, k);
+    w.put((1 << q) - 1, q + 1);
+    lowBits(hi, lo, k);
+    w.putW(W.hi, W.lo, k);
+    return;
+  }
+  w.put((1 << RICE_ESCAPE) - 1, RICE_ESCAPE);
+  w.put(L, 7);
+  w.putW(hi, lo, L);
+}
+
+function readRice(br: BitReader, k: number): void {
+  let q = 0;
+  while (q < RICE_ESCAPE && br.get(1) === 1) q++;
+  if (q < RICE_ESCAPE) {
+    br.getW(k);
+    const rHi = W.hi;
+    const rLo = W.lo;
+    shl(0, q, k);
+    W.hi |= rHi;
+    W.lo = (W.lo | rLo) >>> 0;
+    return;
+  }
+  const L = br.get(7);
+  if (L > 64) throw new CorruptPayload(`a gap of ${L} bits`, br.offset);
+  br.getW(L);
+}
 
 export function writeModel(out: ByteWriter, model: EntropyModel | null): void {
   if (!model) {
@@ -107,19 +155,44 @@ export function writeModel(out: ByteWriter, model: EntropyModel | null): void {
   const w = model.literalWords;
   const k = model.literals.length;
   out.uleb(k);
-  for (let i = 0; i < k; i++) {
-    if (i === 0) out.slebW(w[1], w[0]);
-    else {
+  const bw = new BitWriter(out);
+  if (k > 0) {
+    out.slebW(w[1], w[0]);
+    const gaps = new Int32Array(2 * k);
+    for (let i = 1; i < k; i++) {
       sub(w[2 * i + 1], w[2 * i], w[2 * i - 1], w[2 * i - 2]);
       sub(W.hi, W.lo, 0, 1);
-      out.ulebW(W.hi, W.lo);
+      gaps[2 * i] = W.lo;
+      gaps[2 * i + 1] = W.hi;
     }
+    let best = 0;
+    let bestBits = Infinity;
+    for (let r = 0; r < 40; r++) {
+      let bits = 0;
+      for (let i = 1; i < k; i++) bits += riceBits(gaps[2 * i + 1], gaps[2 * i], r);
+      if (bits < bestBits) {
+        bestBits = bits;
+        best = r;
+      }
+    }
+    out.u8(best);
+    for (let i = 1; i < k; i++) writeRice(bw, gaps[2 * i + 1], gaps[2 * i], best);
   }
-  const lengths = model.code.lengths;
-  const bw = new BitWriter(out);
-  for (let s = 0; s < lengths.length; s++) bw.put(lengths[s], 5);
+  writeLengths(bw, model.code.lengths);
   bw.flush();
 }
+
+/** Code lengths through a small canonical code of their own. */
+function writeLengths(bw: BitWriter, lengths: Uint8Array): void {
+  const freq = new Float64Array(MAX_LENGTH_SYMBOL + 1);
+  for (const l of lengths) freq[l]++;
+  const meta = huffmanLengths(freq, 15);
+  for (let l = 0; l <= MAX_LENGTH_SYMBOL; l++) bw.put(meta[l], 5);
+  const code = canonicalCode(meta);
+  for (const l of lengths) bw.put(code.codes[l], meta[l]);
+}
+
+const MAX_LENGTH_SYMBOL = 20;
 
 export function readModel(r: ByteReader): EntropyModel | null {
   const at = r.pos;
@@ -132,32 +205,44 @@ export function readModel(r: ByteReader): EntropyModel | null {
     base = toBigInt(W.hi, W.lo);
   }
   const count = r.uleb('the literal count', 1 << 20);
-  if (count > r.remaining) r.fail(`${count} literals cannot fit in ${r.remaining} bytes`);
+  // Each literal takes at least one bit: a count the rest cannot hold is corrupt.
+  if (count > r.remaining * 8) r.fail(`${count} literals cannot fit in ${r.remaining} bytes`);
   const literals = new BigInt64Array(count);
   const lw = wordsOf(literals);
-  for (let i = 0; i < count; i++) {
-    const gapAt = r.pos;
-    if (i === 0) r.slebW('a literal');
-    else {
-      r.ulebW('a literal gap');
+  let br: BitReader;
+  if (count > 0) {
+    r.slebW('the first literal');
+    lw[0] = W.lo;
+    lw[1] = W.hi;
+    const kAt = r.pos;
+    const k = r.u8('the Rice parameter');
+    if (k > 63) r.fail(`Rice parameter ${k} exceeds 63`, kAt);
+    br = new BitReader(r.bytes, r.pos, r.end);
+    for (let i = 1; i < count; i++) {
+      const gapAt = br.offset;
+      readRice(br, k);
+      add(W.hi, W.lo, 0, 1);
       const gHi = W.hi;
       const gLo = W.lo;
-      add(gHi, gLo, 0, 1);
-      add(W.hi, W.lo, lw[2 * i - 1], lw[2 * i - 2]);
-      // Strictly ascending as signed values; a gap that wraps past 2^63 is corrupt.
-      if ((gHi === -1 && gLo >>> 0 === 0xffffffff) || cmp(W.hi, W.lo, lw[2 * i - 1], lw[2 * i - 2]) <= 0) r.fail('literals are not ascending 64-bit values', gapAt);
+      add(gHi, gLo, lw[2 * i - 1], lw[2 * i - 2]);
+      // Strictly ascending as signed values: a gap that wraps past 2^63 is corrupt.
+      if ((gHi === 0 && gLo === 0) || cmp(W.hi, W.lo, lw[2 * i - 1], lw[2 * i - 2]) <= 0) r.fail('literals are not ascending 64-bit values', gapAt);
+      lw[2 * i] = W.lo;
+      lw[2 * i + 1] = W.hi;
     }
-    lw[2 * i] = W.lo;
-    lw[2 * i + 1] = W.hi;
-  }
+  } else br = new BitReader(r.bytes, r.pos, r.end);
   const symbols = symbolCount(kind as ModelKind, count);
-  const bytes = Math.ceil((symbols * 5) / 8);
-  const lengthsAt = r.pos;
-  r.need(bytes, 'the code lengths');
-  const br = new BitReader(r.bytes, r.pos, r.pos + bytes);
+  const lengthsAt = br.offset;
+  const meta = new Uint8Array(MAX_LENGTH_SYMBOL + 1);
+  for (let l = 0; l <= MAX_LENGTH_SYMBOL; l++) meta[l] = br.get(5);
+  const metaCode = canonicalCode(meta, lengthsAt);
   const lengths = new Uint8Array(symbols);
-  for (let s = 0; s < symbols; s++) lengths[s] = br.get(5);
-  r.pos += bytes;
+  for (let s = 0; s < symbols; s++) {
+    const l = readSymbol(metaCode, br, lengthsAt);
+    if (l > MAX_LENGTH_SYMBOL) r.fail(`code length ${l} exceeds ${MAX_LENGTH_SYMBOL}`, lengthsAt);
+    lengths[s] = l;
+  }
+  r.pos = br.byteEnd;
   for (let t = 0; t < BUCKET_TOKENS; t++) {
     if (lengths[symbols - BUCKET_TOKENS + t] === 0) r.fail(`bucket token ${t} has no code`, lengthsAt);
   }
@@ -238,6 +323,17 @@ export function encodeEntropy(out: ByteWriter, model: EntropyModel, w: Int32Arra
   bw.flush();
 }
 
+/** The next symbol of a code. */
+function readSymbol(code: HuffmanCode, br: BitReader, at: number): number {
+  const entry = code.tableBits > 0 ? code.table[br.peek(code.tableBits)] : -1;
+  if (entry >= 0) {
+    br.skip(entry & 31);
+    return entry >>> 5;
+  }
+  if (entry === LONG) return decodeLong(code, br, at);
+  throw new CorruptPayload('a bit pattern that is no code of the column model', at);
+}
+
 /** Canonical decoding, one bit at a time, of a code longer than the table. */
 function decodeLong(code: HuffmanCode, br: BitReader, at: number): number {
   let c = 0;
@@ -262,19 +358,12 @@ export function decodeEntropy(r: ByteReader, model: EntropyModel, count: number,
     from = 1;
   }
   const code = model.code;
-  const { table, tableBits } = code;
   const br = new BitReader(r.bytes, r.pos, r.end);
   const lw = model.literalWords;
   const k = model.literals.length;
   for (let i = from; i < count; i++) {
     const at = br.offset;
-    let sym: number;
-    const entry = tableBits > 0 ? table[br.peek(tableBits)] : -1;
-    if (entry >= 0) {
-      br.skip(entry & 31);
-      sym = entry >>> 5;
-    } else if (entry === LONG) sym = decodeLong(code, br, at);
-    else throw new CorruptPayload('a bit pattern that is no code of the column model', at);
+    const sym = readSymbol(code, br, at);
     let hi: number;
     let lo: number;
     if (sym < k) {

@@ -108,10 +108,13 @@ export function encodeValues(out: ByteWriter, values: Int32Array, start: number,
   return tag;
 }
 
-/** Reads a block's tag and body bounds; the body reader cannot run past the block. */
-export function openBlock(r: ByteReader): { tag: number; body: ByteReader; at: number } {
+/**
+ * Reads a block's tag (unless the caller read it: `knownTag` >= 0) and body
+ * bounds; the body reader cannot run past the block.
+ */
+export function openBlock(r: ByteReader, knownTag = -1): { tag: number; body: ByteReader; at: number } {
   const at = r.pos;
-  const tag = r.u8('a codec tag');
+  const tag = knownTag >= 0 ? knownTag : r.u8('a codec tag');
   const length = r.uleb('a block length');
   r.need(length, `a ${TAG_NAMES[tag] ?? `tag-${tag}`} block of ${length} bytes`);
   const body = new ByteReader(r.bytes, r.pos, r.pos + length);
@@ -134,8 +137,8 @@ function decodePlain(tag: number, body: ByteReader, count: number, out: Int32Arr
 }
 
 /** Reads a values block of `count` lane values into word pairs out[2 * outStart...]. */
-export function decodeValues(r: ByteReader, count: number, model: EntropyModel | null, float: FloatWidth, out: Int32Array, outStart: number): void {
-  const { tag, body, at } = openBlock(r);
+export function decodeValues(r: ByteReader, count: number, model: EntropyModel | null, float: FloatWidth, out: Int32Array, outStart: number, knownTag = -1): void {
+  const { tag, body, at } = openBlock(r, knownTag);
   switch (tag) {
     case TAG_DELTA:
     case TAG_FOR:
@@ -215,14 +218,14 @@ export function tableIndex(table: StringTable): Map<string, number> {
  * codes into the column's stream table (codes >= table size point into the
  * sequence's own list of strings, written first) coded as an integer lane.
  */
-export function encodeStrings(out: ByteWriter, s: StringSlice, table: StringTable | null, model: EntropyModel | null): number {
-  let raw = 0;
-  for (let i = s.start; i < s.start + s.count; i++) {
-    const len = s.offsets[i + 1] - s.offsets[i];
-    raw += ulebSize(len) + len;
-  }
+/**
+ * Codes of a sequence's strings: the table index when the table has the string,
+ * else the table size plus its index among the sequence's own strings (numbered
+ * in order of first appearance). Codes are word pairs, as lanes are.
+ */
+export function stringCodes(s: StringSlice, table: StringTable | null): { codes: Int32Array; localList: number[]; localBytes: number } {
   const k = table ? table.offsets.length - 1 : 0;
-  const index = table ? tableIndex(table) : new Map<string, number>();
+  const index = table ? tableIndex(table) : null;
   const local = new Map<string, number>();
   const localList: number[] = [];
   const codes = new Int32Array(2 * s.count);
@@ -231,7 +234,7 @@ export function encodeStrings(out: ByteWriter, s: StringSlice, table: StringTabl
     const from = s.offsets[s.start + i];
     const to = s.offsets[s.start + i + 1];
     const key = bytesKey(s.bytes, from, to);
-    let code = index.get(key);
+    let code = index ? index.get(key) : undefined;
     if (code === undefined) {
       code = local.get(key);
       if (code === undefined) {
@@ -243,6 +246,16 @@ export function encodeStrings(out: ByteWriter, s: StringSlice, table: StringTabl
     }
     codes[2 * i] = code;
   }
+  return { codes, localList, localBytes };
+}
+
+export function encodeStrings(out: ByteWriter, s: StringSlice, table: StringTable | null, model: EntropyModel | null): number {
+  let raw = 0;
+  for (let i = s.start; i < s.start + s.count; i++) {
+    const len = s.offsets[i + 1] - s.offsets[i];
+    raw += ulebSize(len) + len;
+  }
+  const { codes, localList, localBytes } = stringCodes(s, table);
   // Size of the codes form: the local list, then a nested values block.
   const inner = new ByteWriter(64);
   encodeValues(inner, codes, 0, s.count, model, 0);
@@ -278,8 +291,8 @@ export interface StringSink {
   push(bytes: Uint8Array, from: number, to: number): void;
 }
 
-export function decodeStrings(r: ByteReader, count: number, table: StringTable | null, model: EntropyModel | null, sink: StringSink): void {
-  const { tag, body, at } = openBlock(r);
+export function decodeStrings(r: ByteReader, count: number, table: StringTable | null, model: EntropyModel | null, sink: StringSink, knownTag = -1): void {
+  const { tag, body, at } = openBlock(r, knownTag);
   if (tag === TAG_STRINGS) {
     for (let i = 0; i < count; i++) {
       const len = body.uleb('a string length', body.remaining);

@@ -4,10 +4,11 @@
  *
  *   ULEB n                         events in the sequence (>= 1)
  *   per encoded column, in header order:
- *     u8 presence                  0 all valid, 1 all null, 2 mixed
+ *     u8 (presence << 6) | tag     presence 0 all valid, 1 all null (tag 0),
+ *                                  2 mixed; tag: the codec of the valid values
  *     [mixed] ULEB runs, then the run lengths (ULEB each), alternating valid and
  *             null, starting with a valid run (only the first may be empty)
- *     [k > 0 valid values] a values block for the k valid values
+ *     [k > 0 valid values] ULEB byte length and body of the values block
  *   u32 CRC-32C (little endian) of every byte before it
  */
 import { ByteReader, ByteWriter, CorruptPayload, ulebSize } from '../codec/bytes.js';
@@ -39,19 +40,20 @@ export function encodeChunk(header: StreamHeader, starts: Int32Array, lanes: Lan
   const nSeq = starts.length - 1;
   const out = new ByteWriter(1 << 16);
   const offsets = new Int32Array(nSeq + 1);
+  const scratch = new ByteWriter(1 << 12);
   for (let s = 0; s < nSeq; s++) {
     const begin = out.pos;
     const from = starts[s];
     const n = starts[s + 1] - from;
     out.uleb(n);
-    for (let c = 0; c < header.columns.length; c++) encodeColumn(out, header.columns[c], lanes[c], from, n);
+    for (let c = 0; c < header.columns.length; c++) encodeColumn(out, header.columns[c], lanes[c], from, n, scratch);
     out.u32le(crc32c(out.buf, begin, out.pos));
     offsets[s + 1] = out.pos;
   }
   return { bytes: out.finish(), offsets };
 }
 
-function encodeColumn(out: ByteWriter, spec: ColumnSpec, lane: Lane, from: number, n: number): void {
+function encodeColumn(out: ByteWriter, spec: ColumnSpec, lane: Lane, from: number, n: number, scratch: ByteWriter): void {
   const valid = lane.valid;
   let k = n;
   if (valid) {
@@ -59,30 +61,32 @@ function encodeColumn(out: ByteWriter, spec: ColumnSpec, lane: Lane, from: numbe
     for (let i = from; i < from + n; i++) k += valid[i];
   }
   if (k === 0) {
-    out.u8(PRESENCE_NONE);
+    out.u8(PRESENCE_NONE << 6);
     return;
   }
-  if (k === n) {
-    out.u8(PRESENCE_ALL);
-    writeValues(out, spec, lane, from, n, null);
-    return;
-  }
-  out.u8(PRESENCE_MIXED);
-  const runs: number[] = [];
-  let expect = 1;
-  let length = 0;
-  for (let i = from; i < from + n; i++) {
-    if (valid![i] === expect) length++;
-    else {
-      runs.push(length);
-      expect ^= 1;
-      length = 1;
+  // The values block goes to scratch first: its tag shares the presence byte.
+  scratch.pos = 0;
+  writeValues(scratch, spec, lane, from, n, k === n ? null : valid);
+  const tag = scratch.buf[0];
+  if (k === n) out.u8((PRESENCE_ALL << 6) | tag);
+  else {
+    out.u8((PRESENCE_MIXED << 6) | tag);
+    const runs: number[] = [];
+    let expect = 1;
+    let length = 0;
+    for (let i = from; i < from + n; i++) {
+      if (valid![i] === expect) length++;
+      else {
+        runs.push(length);
+        expect ^= 1;
+        length = 1;
+      }
     }
+    runs.push(length);
+    out.uleb(runs.length);
+    for (const r of runs) out.uleb(r);
   }
-  runs.push(length);
-  out.uleb(runs.length);
-  for (const r of runs) out.uleb(r);
-  writeValues(out, spec, lane, from, n, valid);
+  out.bytes(scratch.buf.subarray(1, scratch.pos));
 }
 
 /** The values block of the valid rows among [from, from + n). */
@@ -134,11 +138,14 @@ function compactStrings(lane: StringLane, from: number, n: number, valid: Uint8A
 export class CorruptSequence extends Error {
   readonly sequence: number;
   readonly offset: number;
-  constructor(sequence: number, offset: number, message: string) {
+  /** The payload column being decoded, or -1 outside the columns. */
+  column: number;
+  constructor(sequence: number, offset: number, message: string, column = -1) {
     super(message);
     this.name = 'CorruptSequence';
     this.sequence = sequence;
     this.offset = offset;
+    this.column = column;
   }
 }
 
@@ -239,7 +246,7 @@ export function decodeChunk(header: StreamHeader, bytes: Uint8Array, offsets: In
       const n = decodeOne(header, bytes, from, to, expected ? expected[s] : -1, builders);
       starts[s + 1] = starts[s] + n;
     } catch (e) {
-      if (e instanceof CorruptPayload) throw new CorruptSequence(s, e.offset - from, e.message);
+      if (e instanceof CorruptPayload) throw new CorruptSequence(s, e.offset - from, e.message, (e as CorruptPayload & { column?: number }).column ?? -1);
       if (e instanceof RangeError) throw new CorruptSequence(s, 0, `cannot allocate the decoded sequence (${e.message})`);
       throw e;
     }
@@ -267,12 +274,26 @@ export function decodeBody(header: StreamHeader, bytes: Uint8Array, from: number
   if (n === 0) r.fail('a sequence of 0 events', from);
   if (expected >= 0 && n !== expected) r.fail(`the payload holds ${n} events, its row says ${expected}`, from);
   for (let c = 0; c < header.columns.length; c++) {
-    const spec = header.columns[c];
-    const b = builders[c];
+    try {
+      decodeColumn(header.columns[c], builders[c], r, n);
+    } catch (e) {
+      if (e instanceof CorruptPayload) (e as CorruptPayload & { column?: number }).column = c;
+      throw e;
+    }
+  }
+  if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left over after the last column`);
+  return n;
+}
+
+function decodeColumn(spec: ColumnSpec, b: IntBuilder | StringBuilder, r: ByteReader, n: number): void {
+  {
     const base = b.length;
     b.reserve(n);
     const at = r.pos;
-    const presence = r.u8('a presence byte');
+    const first = r.u8('a presence and codec byte');
+    const presence = first >> 6;
+    const tag = first & 63;
+    if (presence === PRESENCE_NONE && tag !== 0) r.fail('an all-null column with a codec tag', at);
     let valid: Uint8Array | null = null;
     let k = n;
     if (presence === PRESENCE_NONE) k = 0;
@@ -303,10 +324,10 @@ export function decodeBody(header: StreamHeader, bytes: Uint8Array, from: number
       else v.fill(0, base, base + n);
     } else if (b.valid) b.valid.fill(1, base, base + n);
     if (b instanceof StringBuilder) {
-      if (k === n) decodeStrings(r, k, spec.table, spec.model, b);
+      if (k === n) decodeStrings(r, k, spec.table, spec.model, b, tag);
       else {
         const tmp = new StringBuilder(k);
-        if (k > 0) decodeStrings(r, k, spec.table, spec.model, tmp);
+        if (k > 0) decodeStrings(r, k, spec.table, spec.model, tmp, tag);
         let j = 0;
         for (let i = 0; i < n; i++) {
           if (valid && valid[i]) {
@@ -318,12 +339,12 @@ export function decodeBody(header: StreamHeader, bytes: Uint8Array, from: number
     } else {
       const fw = floatWidth(spec);
       const w = b.words;
-      if (k === n) decodeValues(r, n, spec.model, fw, w, base);
+      if (k === n) decodeValues(r, n, spec.model, fw, w, base, tag);
       else {
         w.fill(0, 2 * base, 2 * (base + n));
         if (k > 0) {
           const tmp = new Int32Array(2 * k);
-          decodeValues(r, k, spec.model, fw, tmp, 0);
+          decodeValues(r, k, spec.model, fw, tmp, 0, tag);
           let j = 0;
           for (let i = 0; i < n; i++) {
             if (!valid![i]) continue;
@@ -336,8 +357,6 @@ export function decodeBody(header: StreamHeader, bytes: Uint8Array, from: number
       b.length = base + n;
     }
   }
-  if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left over after the last column`);
-  return n;
 }
 
 /** Size of the payload's fixed parts, for estimates. */

@@ -52,9 +52,38 @@ interface Candidate {
 function buildFrom(kind: ModelKind, baseHi: number, baseLo: number, counted: { values: BigInt64Array; counts: Uint32Array }, repeats: number, headerBits: number): Candidate {
   const { values, counts } = counted;
   const vw = wordsOf(values);
-  // Literals: the most frequent values that occur often enough, sorted by value.
+  // A value earns a literal when its count times the bits it saves (bucket code
+  // and extra bits, against -log2 of its frequency) beats what the literal costs
+  // in the table (its Rice-coded gap and its code length, about log2 of the mean
+  // gap plus 5 bits). Bucket costs come from a first pass with no literals.
+  const total = counts.reduce((a, b) => a + b, 0) + repeats;
+  const tokenFreq = new Float64Array(BUCKET_TOKENS);
+  const tokenOfValue = new Uint16Array(values.length);
+  const extraOfValue = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    if (kind === MODEL_VALUE) sub(vw[2 * i + 1], vw[2 * i], baseHi, baseLo);
+    else zigzag(vw[2 * i + 1], vw[2 * i]);
+    tokenOf(W.hi, W.lo);
+    tokenOfValue[i] = T.token;
+    extraOfValue[i] = T.extraBits;
+    tokenFreq[T.token] += counts[i];
+  }
+  const candidates: number[] = [];
+  for (let i = 0; i < values.length; i++) if (counts[i] >= LITERAL_MIN_COUNT) candidates.push(i);
+  let spread = 0;
+  if (candidates.length > 1) {
+    const a = candidates[0];
+    const b = candidates[candidates.length - 1];
+    sub(vw[2 * b + 1], vw[2 * b], vw[2 * a + 1], vw[2 * a]);
+    spread = Math.log2(W.hi * 4294967296 + W.lo + 1) - Math.log2(candidates.length);
+  }
+  const tableBits = Math.max(1, spread) + 7;
   const eligible: number[] = [];
-  for (let i = 0; i < values.length; i++) if (counts[i] >= LITERAL_MIN_COUNT) eligible.push(i);
+  for (const i of candidates) {
+    const bucket = -Math.log2(tokenFreq[tokenOfValue[i]] / total) + extraOfValue[i];
+    const literal = -Math.log2(counts[i] / total);
+    if (counts[i] * (bucket - literal) > tableBits) eligible.push(i);
+  }
   if (eligible.length > MAX_LITERALS) {
     eligible.sort((a, b) => counts[b] - counts[a] || cmp(vw[2 * a + 1], vw[2 * a], vw[2 * b + 1], vw[2 * b]));
     eligible.length = MAX_LITERALS;
