@@ -10,6 +10,7 @@ import { decodeHeader, type StreamHeader } from './format/header.js';
 import { decodeChunk, encodeChunk, type DecodedChunk, type EncodedChunk } from './format/payload.js';
 import { groupRows, type Grouping, type PartitionSpec } from './group/sort.js';
 import type { Lane } from './lanes/lane.js';
+import { columnStats, type ColumnStats } from './tables/models.js';
 
 export type SeqBackend = 'js' | 'native';
 
@@ -20,6 +21,7 @@ export interface NativeSeq {
   /** Throws an Error with `sequence` and `offset` for a corrupt payload. */
   seqDecodeChunk(model: unknown, bytes: Uint8Array, offsets: Int32Array, expected: Uint32Array | null, verifyChecksum: boolean): DecodedChunk;
   seqGroup(userKeys: BigInt64Array, ts: BigInt64Array, unitsPerSecond: number, seconds: number): Grouping;
+  seqColumnStats(values: BigInt64Array, valid: Uint8Array | null, perm: Int32Array, starts: Int32Array): ColumnStats;
   deltaBinaryPackedEncode(values: Int32Array | BigInt64Array): Uint8Array;
   deltaBinaryPackedDecode(bytes: Uint8Array, offset: number, type: 'int32' | 'int64'): { values: Int32Array | BigInt64Array; end: number };
   crc32c(bytes: Uint8Array): number;
@@ -87,4 +89,9 @@ export function runDecode(headerBytes: Uint8Array, backend: SeqBackend, bytes: U
 export function runGroup(backend: SeqBackend, userKeys: BigInt64Array, ts: BigInt64Array, partition: PartitionSpec | null): Grouping {
   if (backend === 'native') return requireNative().seqGroup(userKeys, ts, partition?.unitsPerSecond ?? 0, partition?.seconds ?? 0);
   return groupRows(userKeys, ts, partition);
+}
+
+export function runStats(backend: SeqBackend, values: BigInt64Array, valid: Uint8Array | null, perm: Int32Array, starts: Int32Array): ColumnStats {
+  if (backend === 'native') return requireNative().seqColumnStats(values, valid, perm, starts);
+  return columnStats(values, valid, perm, starts);
 }

@@ -1,6 +1,6 @@
 // fast-check arbitraries for lanes and chunks shared by the codec tests.
 import fc from 'fast-check';
-import { buildModel, buildStringTable } from '../src/tables/models.ts';
+import { buildModel, buildStringTable, columnStats } from '../src/tables/models.ts';
 import { LANE_DICT, LANE_FLOAT32, LANE_FLOAT64, LANE_INT, LANE_STRING, type ColumnSpec, type LaneKind, type StreamHeader } from '../src/format/header.ts';
 import type { Lane } from '../src/lanes/lane.ts';
 
@@ -109,13 +109,8 @@ export function headerFor(columns: ColumnCase[], lanes: Lane[], starts: Int32Arr
     }
     if (c.lane === LANE_STRING && lane.kind === 'string') table = models ? buildStringTable(lane) : { offsets: new Int32Array(1), bytes: new Uint8Array(0) };
     if (models && lane.kind === 'int') {
-      const vals: bigint[] = [];
-      const st: number[] = [0];
-      for (let s = 0; s + 1 < starts.length; s++) {
-        for (let r = starts[s]; r < starts[s + 1]; r++) if (!lane.valid || lane.valid[r]) vals.push(lane.values[r]);
-        st.push(vals.length);
-      }
-      model = buildModel(BigInt64Array.from(vals), Int32Array.from(st));
+      const identity = Int32Array.from({ length: lane.values.length }, (_, r) => r);
+      model = buildModel(columnStats(lane.values, lane.valid, identity, starts));
     }
     return { field: i + 1, lane: c.lane, table, model };
   });

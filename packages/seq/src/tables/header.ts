@@ -9,7 +9,7 @@ import type { EncodePlan } from '../encode/plan.js';
 import type { StoredLanes } from '../encode/store.js';
 import { LANE_DICT, LANE_STRING, type ColumnSpec, type StreamHeader } from '../format/header.js';
 import { userSortKeys } from '../group/sort.js';
-import { runGroup, type SeqBackend } from '../kernels.js';
+import { runGroup, runStats, type SeqBackend } from '../kernels.js';
 import type { IntLane, StringLane } from '../lanes/lane.js';
 import { buildModel, buildStringTable } from './models.js';
 
@@ -45,26 +45,12 @@ export function buildHeader(plan: EncodePlan, sample: StoredLanes, backend: SeqB
       const values = new BigInt64Array(codes.length);
       const vw = wordsOf(values);
       codes.forEach((code, j) => (vw[2 * j] = code));
-      return { field: c.field, lane: c.lane, table, model: buildModel(values, seqStarts) };
+      const identity = Int32Array.from({ length: codes.length }, (_, j) => j);
+      return { field: c.field, lane: c.lane, table, model: buildModel(runStats(backend, values, null, identity, seqStarts)) };
     }
     const il = lane as IntLane;
-    const src = wordsOf(il.values);
-    const values = new BigInt64Array(il.values.length);
-    const vw = wordsOf(values);
-    const seqStarts = new Int32Array(nSeq + 1);
-    let n = 0;
-    for (let q = 0; q < nSeq; q++) {
-      for (let k = starts[q]; k < starts[q + 1]; k++) {
-        const r = perm[k];
-        if (il.valid && !il.valid[r]) continue;
-        vw[2 * n] = src[2 * r];
-        vw[2 * n + 1] = src[2 * r + 1];
-        n++;
-      }
-      seqStarts[q + 1] = n;
-    }
     const table = c.lane === LANE_DICT ? c.dict!.toTable() : null;
-    return { field: c.field, lane: c.lane, table, model: buildModel(values.subarray(0, n), seqStarts) };
+    return { field: c.field, lane: c.lane, table, model: buildModel(runStats(backend, il.values, il.valid, perm, starts)) };
   });
   return { fieldCount: plan.input.fields.length, userField: plan.userField, tsField: plan.tsField, partition: plan.partition, columns };
 }

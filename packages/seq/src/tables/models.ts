@@ -131,16 +131,29 @@ function buildFrom(kind: ModelKind, baseHi: number, baseLo: number, counted: { v
   return { model: makeModel(kind, toBigInt(baseHi, baseLo), literals, lengths), bits: bits + tableBytes * 8 };
 }
 
+/** What a model is measured from: a column's valid sample values, sequence by sequence. */
+export interface ColumnStats {
+  /** Distinct values that are not a repeat of the previous one, ascending, with counts. */
+  fresh: { values: BigInt64Array; counts: Uint32Array };
+  repeats: number;
+  /** Distinct deltas between neighbours in a sequence, ascending, with counts. */
+  deltas: { values: BigInt64Array; counts: Uint32Array };
+  /** Bits of the zigzag ULEB128 first values (what DELTA payloads start with). */
+  firstBits: number;
+  /** The smallest value (words), the VALUE model's base. */
+  minHi: number;
+  minLo: number;
+  /** Valid values seen. */
+  count: number;
+}
+
 /**
- * The cheaper of a VALUE and a DELTA model for a column, measured on its sample
- * values (valid values only, sequence after sequence: sequence s is
- * values[starts[s], starts[s + 1])). Null when the sample has no values.
+ * Statistics of lane rows perm[starts[s]..starts[s + 1]) for each sequence s,
+ * valid rows only (TypeScript twin of the native seqColumnStats).
  */
-export function buildModel(values: BigInt64Array, starts: Int32Array): EntropyModel | null {
-  const n = values.length;
-  if (n === 0) return null;
+export function columnStats(values: BigInt64Array, valid: Uint8Array | null, perm: Int32Array, starts: Int32Array): ColumnStats {
   const w = wordsOf(values);
-  // VALUE: repeats of the previous value are REPEAT, the rest are counted.
+  const n = perm.length;
   const fresh = new BigInt64Array(n);
   const fw = wordsOf(fresh);
   const deltas = new BigInt64Array(n);
@@ -149,38 +162,49 @@ export function buildModel(values: BigInt64Array, starts: Int32Array): EntropyMo
   let nDeltas = 0;
   let repeats = 0;
   let firstBits = 0;
-  let minHi = w[1];
-  let minLo = w[0] >>> 0;
+  let count = 0;
+  let minHi = 0;
+  let minLo = 0;
   for (let s = 0; s + 1 < starts.length; s++) {
-    const a = starts[s];
-    const b = starts[s + 1];
-    if (a === b) continue;
-    zigzag(w[2 * a + 1], w[2 * a]);
-    firstBits += ulebSizeW(W.hi, W.lo) * 8;
-    for (let i = a; i < b; i++) {
+    let prev = -1;
+    for (let k = starts[s]; k < starts[s + 1]; k++) {
+      const i = perm[k];
+      if (valid && !valid[i]) continue;
       const hi = w[2 * i + 1];
       const lo = w[2 * i] >>> 0;
-      if (cmp(hi, lo, minHi, minLo) < 0) {
+      if (count === 0 || cmp(hi, lo, minHi, minLo) < 0) {
         minHi = hi;
         minLo = lo;
       }
-      if (i > a && w[2 * i] === w[2 * i - 2] && hi === w[2 * i - 1]) repeats++;
+      count++;
+      if (prev < 0) {
+        zigzag(hi, lo);
+        firstBits += ulebSizeW(W.hi, W.lo) * 8;
+      }
+      if (prev >= 0 && w[2 * i] === w[2 * prev] && hi === w[2 * prev + 1]) repeats++;
       else {
         fw[2 * nFresh] = lo;
         fw[2 * nFresh + 1] = hi;
         nFresh++;
       }
-      if (i > a) {
-        sub(hi, lo, w[2 * i - 1], w[2 * i - 2]);
+      if (prev >= 0) {
+        sub(hi, lo, w[2 * prev + 1], w[2 * prev]);
         dw[2 * nDeltas] = W.lo;
         dw[2 * nDeltas + 1] = W.hi;
         nDeltas++;
       }
+      prev = i;
     }
   }
-  const value = buildFrom(MODEL_VALUE, minHi, minLo, countValues(fresh.subarray(0, nFresh)), repeats, 0);
-  if (nDeltas === 0) return value.model;
-  const delta = buildFrom(MODEL_DELTA, 0, 0, countValues(deltas.subarray(0, nDeltas)), 0, firstBits);
+  return { fresh: countValues(fresh.subarray(0, nFresh)), repeats, deltas: countValues(deltas.subarray(0, nDeltas)), firstBits, minHi, minLo, count };
+}
+
+/** The cheaper of a VALUE and a DELTA model for a column's statistics; null when it has no values. */
+export function buildModel(stats: ColumnStats): EntropyModel | null {
+  if (stats.count === 0) return null;
+  const value = buildFrom(MODEL_VALUE, stats.minHi, stats.minLo, stats.fresh, stats.repeats, 0);
+  if (stats.deltas.values.length === 0) return value.model;
+  const delta = buildFrom(MODEL_DELTA, 0, 0, stats.deltas, 0, stats.firstBits);
   return delta.bits < value.bits ? delta.model : value.model;
 }
 
