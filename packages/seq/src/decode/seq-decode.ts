@@ -252,7 +252,7 @@ function checkRows(info: SeqStreamInfo, piece: Piece, chunk: DecodedChunk): void
       mulSmall(pHi, pLo, spec.seconds);
       mulSmall(W.hi, W.lo, spec.unitsPerSecond);
       const pw = words(piece.partition);
-      if (piece.partition.nullCount > 0 || pw[2 * s] !== W.lo || pw[2 * s + 1] !== W.hi) bad('partition_start');
+      if (piece.partition.nullCount > 0 || pw[2 * s] >>> 0 !== W.lo || pw[2 * s + 1] !== W.hi) bad('partition_start');
     }
   }
 }
