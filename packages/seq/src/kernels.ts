@@ -7,7 +7,7 @@
 import { chooseBackend, errors, loadNative, requestedBackend, type BackendChoice } from '@recdata/core';
 import { crc32c } from './codec/crc32c.js';
 import { decodeHeader, type StreamHeader } from './format/header.js';
-import { decodeChunk, encodeChunk, type DecodedChunk, type EncodedChunk } from './format/payload.js';
+import { CorruptSequence, decodeChunk, encodeChunk, type DecodedChunk, type EncodedChunk } from './format/payload.js';
 import { groupRows, type Grouping, type PartitionSpec } from './group/sort.js';
 import type { Lane } from './lanes/lane.js';
 import { columnStats, type ColumnStats } from './tables/models.js';
@@ -82,8 +82,15 @@ export function runEncode(headerBytes: Uint8Array, backend: SeqBackend, starts: 
 
 export function runDecode(headerBytes: Uint8Array, backend: SeqBackend, bytes: Uint8Array, offsets: Int32Array, expected: Uint32Array | null): DecodedChunk {
   const p = prepare(headerBytes, backend);
-  if (backend === 'native') return requireNative().seqDecodeChunk(p.model, bytes, offsets, expected, true);
-  return decodeChunk(p.header, bytes, offsets, expected);
+  if (backend === 'js') return decodeChunk(p.header, bytes, offsets, expected);
+  try {
+    return requireNative().seqDecodeChunk(p.model, bytes, offsets, expected, true);
+  } catch (e) {
+    // The native kernel reports a corrupt payload as an Error with these fields.
+    const c = e as Error & { sequence?: unknown; offset?: unknown; column?: unknown };
+    if (typeof c.sequence === 'number' && typeof c.offset === 'number') throw new CorruptSequence(c.sequence, c.offset, c.message, typeof c.column === 'number' ? c.column : -1);
+    throw e;
+  }
 }
 
 export function runGroup(backend: SeqBackend, userKeys: BigInt64Array, ts: BigInt64Array, partition: PartitionSpec | null): Grouping {
