@@ -225,6 +225,22 @@ describe('seq-encode / seq-decode: bad input', () => {
     errorLine(truncated);
   });
 
+  it('regression: pieces decoded on the worker pool keep their counts (lists output, row checks)', async () => {
+    const small = await runCli(['seq-encode', '--batch-size', '20', '--partition', 'day', events]);
+    assert.equal(small.code, 0, small.stderr);
+    const lists = await runCli(['seq-decode', '--format', 'lists', '--threads', '2'], { input: small.stdout });
+    assert.equal(lists.code, 0, lists.stderr);
+    assert.equal(tableFromIPC(lists.stdout).numRows, tableFromIPC(small.stdout).numRows);
+    // ts_first of row 45 (in the third batch) no longer matches its payload.
+    const t = tableFromIPC(small.stdout);
+    const b = t.batches[2];
+    (b.data.children[3].values as BigInt64Array)[5] += 1n;
+    const tampered = Buffer.from(RecordBatchStreamWriter.writeAll(t).toUint8Array(true));
+    const r = await runCli(['seq-decode', '--threads', '2'], { input: tampered });
+    assert.equal(r.code, 65);
+    assert.equal(errorLine(r), 'recdata seq-decode: corrupt row: ts_first does not match its payload (column ts_first, row 45)');
+  });
+
   it('not a seq-encode stream, empty stdin, bad flags, unavailable backends', async () => {
     const plain = await runCli(['seq-decode', events]);
     assert.equal(plain.code, 65);

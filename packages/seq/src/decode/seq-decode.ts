@@ -135,7 +135,8 @@ export function seqDecode(input: BatchStream, options: SeqDecodeOptions = {}): B
         pieces(),
         async (piece) => {
           try {
-            return { piece, chunk: await runner.decode(piece.bytes, piece.offsets, piece.counts) };
+            // The worker takes (and detaches) what it is sent: counts go as a copy, kept here for the checks.
+            return { piece, chunk: await runner.decode(piece.bytes, piece.offsets, piece.counts.slice()) };
           } catch (e) {
             if (e instanceof CorruptSequence) {
               const column = e.column >= 0 ? events.fields[header.columns[e.column].field].name : undefined;

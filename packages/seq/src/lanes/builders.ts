@@ -7,7 +7,7 @@ import type { IntLane, Lane, StringLane } from './lane.js';
 
 function grow<T extends Int32Array | Uint8Array | BigInt64Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
-  const next = make(Math.max(need, Math.ceil(a.length * 1.5), 1024));
+  const next = make(Math.max(need, a.length * 2, 1024));
   next.set(a as never);
   return next;
 }
