@@ -133,7 +133,7 @@ std::vector<int64_t> DeltaDecode(ByteReader& r, int bits, int64_t expected) {
       int width = widths[m];
       if (width > bits) Fail("miniblock bit width " + std::to_string(width) + " exceeds " + std::to_string(bits), widthsAt + m);
       size_t bytes = perMini * width / 8;
-      r.need(bytes, ("a miniblock of width " + std::to_string(width)).c_str());
+      r.needLazy(bytes, [&] { return "a miniblock of width " + std::to_string(width); });
       UnpackBits(r.bytes, r.pos, perMini, width, adj.data());
       r.pos += bytes;
       size_t take = std::min(perMini, static_cast<size_t>(count - filled));
@@ -184,7 +184,7 @@ void ForDecode(ByteReader& r, size_t count, int64_t* out) {
   int width = r.u8("the bit width");
   if (width > 64) Fail("bit width " + std::to_string(width) + " exceeds 64", widthAt);
   size_t bytes = (count * width + 7) / 8;
-  r.need(bytes, (std::to_string(count) + " values of " + std::to_string(width) + " bits").c_str());
+  r.needLazy(bytes, [&] { return std::to_string(count) + " values of " + std::to_string(width) + " bits"; });
   UnpackBits(r.bytes, r.pos, count, width, reinterpret_cast<uint64_t*>(out));
   r.pos += bytes;
   for (size_t i = 0; i < count; i++) out[i] = static_cast<int64_t>(static_cast<uint64_t>(out[i]) + static_cast<uint64_t>(min));

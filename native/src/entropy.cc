@@ -14,7 +14,6 @@ namespace {
 constexpr int kDirect = 16;
 constexpr int kRiceEscape = 16;
 constexpr int kMaxLengthSymbol = 20;
-constexpr int32_t kLong = -2;
 
 uint32_t Reverse(uint32_t code, int length) {
   uint32_t r = 0;
@@ -51,6 +50,8 @@ uint64_t TokenLead(int token, int& extraBits) {
   return static_cast<uint64_t>(4 | m) << (n - 2);
 }
 
+}  // namespace
+
 int DecodeLong(const HuffmanCode& code, BitReader& br, size_t at) {
   int32_t c = 0;
   for (int l = 1; l <= code.maxLength; l++) {
@@ -60,6 +61,8 @@ int DecodeLong(const HuffmanCode& code, BitReader& br, size_t at) {
   }
   Fail("a bit pattern that is no code of the column model", at);
 }
+
+namespace {
 
 void ReadRice(BitReader& br, int k, uint64_t& out) {
   int q = 0;
@@ -128,25 +131,6 @@ HuffmanCode CanonicalCode(std::vector<uint8_t> lengths, size_t at) {
   return h;
 }
 
-int ReadSymbol(const HuffmanCode& code, BitReader& br, size_t at) {
-  int32_t entry = code.tableBits > 0 ? code.table[br.peek(code.tableBits)] : -1;
-  if (entry >= 0) {
-    br.skip(entry & 31);
-    return entry >> 5;
-  }
-  if (entry == kLong) return DecodeLong(code, br, at);
-  Fail("a bit pattern that is no code of the column model", at);
-}
-
-int Model::find(int64_t v) const {
-  if (keys.empty()) return -1;
-  for (uint64_t h = Mix(v) & mask;; h = (h + 1) & mask) {
-    int32_t s = slots[h];
-    if (s < 0) return -1;
-    if (keys[h] == v) return s;
-  }
-}
-
 std::unique_ptr<Model> ReadModel(ByteReader& r) {
   size_t at = r.pos;
   int kind = r.u8("the model kind");
@@ -207,14 +191,12 @@ std::unique_ptr<Model> ReadModel(ByteReader& r) {
   if (count > 0) {
     size_t cap = 16;
     while (cap < count * 2) cap <<= 1;
-    m->keys.assign(cap, 0);
-    m->slots.assign(cap, -1);
+    m->slots.assign(cap, Model::Slot{0, -1});
     m->mask = cap - 1;
     for (size_t i = 0; i < count; i++) {
       uint64_t h = Mix(m->literals[i]) & m->mask;
-      while (m->slots[h] >= 0) h = (h + 1) & m->mask;
-      m->keys[h] = m->literals[i];
-      m->slots[h] = static_cast<int32_t>(i);
+      while (m->slots[h].symbol >= 0) h = (h + 1) & m->mask;
+      m->slots[h] = Model::Slot{m->literals[i], static_cast<int32_t>(i)};
     }
   }
   return m;
@@ -260,27 +242,30 @@ inline void ChooseAt(const Model& m, const int64_t* v, size_t i, Choice& c) {
 
 }  // namespace
 
-size_t EntropySize(const Model& m, const int64_t* v, size_t count) {
+size_t EntropySize(const Model& m, const int64_t* v, size_t count, std::vector<EntropyChoice>& choices) {
   uint64_t bits = 0;
   size_t header = 0;
   bool delta = m.kind == kModelDelta;
   if (delta) header = UlebSize(ZigZag(v[0]));
+  choices.resize(count);
   Choice c;
   for (size_t i = delta ? 1 : 0; i < count; i++) {
     ChooseAt(m, v, i, c);
     bits += c.bits;
+    choices[i] = EntropyChoice{c.symbol, c.extraBits, c.extra};
   }
   return header + (bits + 7) / 8;
 }
 
-void EntropyEncode(ByteWriter& out, const Model& m, const int64_t* v, size_t count) {
+void EntropyEncode(ByteWriter& out, const Model& m, const int64_t* v, size_t count, const std::vector<EntropyChoice>& choices) {
   bool delta = m.kind == kModelDelta;
   if (delta) out.sleb(v[0]);
   BitWriter w(out);
-  Choice c;
+  const uint32_t* codes = m.code.codes.data();
+  const uint8_t* lengths = m.code.lengths.data();
   for (size_t i = delta ? 1 : 0; i < count; i++) {
-    ChooseAt(m, v, i, c);
-    w.put(m.code.codes[c.symbol], m.code.lengths[c.symbol]);
+    const EntropyChoice& c = choices[i];
+    w.put(codes[c.symbol], lengths[c.symbol]);
     if (c.extraBits > 0) w.put(c.extra, c.extraBits);
   }
   w.flush();

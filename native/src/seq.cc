@@ -8,6 +8,7 @@
 // A corrupt payload throws an Error carrying `sequence`, `offset` (in the payload)
 // and `column`; nothing reads outside the buffers it was given.
 #include <algorithm>
+#include <climits>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
@@ -228,8 +229,9 @@ int EncodeValues(ByteWriter& out, const int64_t* v, size_t count, const Model* m
   int tag;
   size_t size;
   BestPlain(v, count, tag, size);
+  thread_local std::vector<EntropyChoice> choices;
   if (model) {
-    size_t h = EntropySize(*model, v, count);
+    size_t h = EntropySize(*model, v, count, choices);
     if (h < size) tag = kTagHuffman, size = h;
   }
   std::vector<int64_t> ints;
@@ -255,7 +257,7 @@ int EncodeValues(ByteWriter& out, const int64_t* v, size_t count, const Model* m
   size_t from = out.pos();
   switch (tag) {
     case kTagHuffman:
-      EntropyEncode(out, *model, v, count);
+      EntropyEncode(out, *model, v, count, choices);
       break;
     case kTagRaw:
       for (size_t i = 0; i < count; i++) {
@@ -287,7 +289,7 @@ BlockIn OpenBlock(ByteReader& r, int knownTag) {
   int tag = knownTag >= 0 ? knownTag : r.u8("a codec tag");
   uint64_t length = r.uleb("a block length", 0xffffffffu);
   const char* name = TagName(tag);
-  r.need(length, (std::string("a ") + (name ? name : "tag-" + std::to_string(tag)) + " block of " + std::to_string(length) + " bytes").c_str());
+  r.needLazy(length, [&] { return std::string("a ") + (name ? name : "tag-" + std::to_string(tag)) + " block of " + std::to_string(length) + " bytes"; });
   BlockIn b{tag, ByteReader(r.bytes, r.pos, r.pos + length), at};
   r.pos += length;
   return b;
@@ -833,6 +835,8 @@ Napi::Value SeqGroup(const Napi::CallbackInfo& info) {
   auto ts = TypedArg<int64_t>(env, info[1], napi_bigint64_array, "ts");
   double ups = info[2].As<Napi::Number>().DoubleValue();
   double seconds = info[3].As<Napi::Number>().DoubleValue();
+  // uint64 users: compare with the top bit flipped, which orders them unsigned.
+  const int64_t flip = info.Length() > 4 && info[4].ToBoolean().Value() ? INT64_MIN : 0;
   size_t n = users.ElementLength();
   if (ts.ElementLength() != n) throw Napi::RangeError::New(env, "userKeys and ts differ in length");
   if (n > 0x7fffffffu) throw Napi::RangeError::New(env, "more than 2^31 rows in one run");
@@ -842,7 +846,7 @@ Napi::Value SeqGroup(const Napi::CallbackInfo& info) {
   int32_t* perm = permOut.Data();
   bool sorted = true;
   for (size_t i = 1; i < n && sorted; i++) {
-    if (u[i - 1] > u[i] || (u[i - 1] == u[i] && t[i - 1] > t[i])) sorted = false;
+    if ((u[i - 1] ^ flip) > (u[i] ^ flip) || (u[i - 1] == u[i] && t[i - 1] > t[i])) sorted = false;
   }
   if (sorted) {
     for (size_t i = 0; i < n; i++) perm[i] = static_cast<int32_t>(i);
@@ -862,7 +866,7 @@ Napi::Value SeqGroup(const Napi::CallbackInfo& info) {
     }
     std::vector<int32_t> byKey(keys.size());
     for (size_t k = 0; k < keys.size(); k++) byKey[k] = static_cast<int32_t>(k);
-    std::sort(byKey.begin(), byKey.end(), [&](int32_t a, int32_t b) { return keys[a] < keys[b]; });
+    std::sort(byKey.begin(), byKey.end(), [&](int32_t a, int32_t b) { return (keys[a] ^ flip) < (keys[b] ^ flip); });
     std::vector<int32_t> rank(keys.size());
     for (size_t r = 0; r < byKey.size(); r++) rank[byKey[r]] = static_cast<int32_t>(r);
     std::vector<size_t> start(keys.size() + 1, 0);

@@ -70,6 +70,11 @@ class ByteReader {
   void need(size_t n, const char* what) const {
     if (n > end - pos) Fail(std::string(what) + " needs " + std::to_string(n) + " bytes, " + std::to_string(end - pos) + " left", pos);
   }
+  // The same, with a message built only when it fails (hot paths).
+  template <typename F>
+  void needLazy(size_t n, F what) const {
+    if (n > end - pos) Fail(what() + " needs " + std::to_string(n) + " bytes, " + std::to_string(end - pos) + " left", pos);
+  }
   uint8_t u8(const char* what) {
     if (pos >= end) Fail(std::string(what) + " lies past the end", pos);
     return bytes[pos++];
@@ -239,7 +244,20 @@ struct HuffmanCode {
 };
 
 HuffmanCode CanonicalCode(std::vector<uint8_t> lengths, size_t at);
-int ReadSymbol(const HuffmanCode& code, BitReader& br, size_t at);
+// Canonical decoding, one bit at a time, of a code longer than the table.
+int DecodeLong(const HuffmanCode& code, BitReader& br, size_t at);
+constexpr int32_t kLong = -2;
+
+// The next symbol of a code: one table lookup for codes of up to kTableBits bits.
+inline int ReadSymbol(const HuffmanCode& code, BitReader& br, size_t at) {
+  int32_t entry = code.tableBits > 0 ? code.table[br.peek(code.tableBits)] : -1;
+  if (entry >= 0) {
+    br.skip(entry & 31);
+    return entry >> 5;
+  }
+  if (entry == kLong) return DecodeLong(code, br, at);
+  Fail("a bit pattern that is no code of the column model", at);
+}
 
 struct Model {
   int kind = kModelNone;
@@ -248,17 +266,36 @@ struct Model {
   HuffmanCode code;
   int repeat = -1;
   int tokens = 0;
-  // Open addressing: literal value -> symbol.
-  std::vector<int64_t> keys;
-  std::vector<int32_t> slots;
+  // Open addressing: literal value -> symbol (-1 marks an empty slot).
+  struct Slot {
+    int64_t key;
+    int32_t symbol;
+  };
+  std::vector<Slot> slots;
   uint64_t mask = 0;
-  int find(int64_t v) const;
+  int find(int64_t v) const {
+    if (slots.empty()) return -1;
+    uint64_t x = static_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ull;
+    for (uint64_t h = (x ^ (x >> 29)) & mask;; h = (h + 1) & mask) {
+      const Slot& s = slots[h];
+      if (s.symbol < 0) return -1;
+      if (s.key == v) return s.symbol;
+    }
+  }
+};
+
+// The code chosen for one value by EntropySize, reused by EntropyEncode.
+struct EntropyChoice {
+  int32_t symbol;
+  int32_t extraBits;
+  uint64_t extra;
 };
 
 // Null for MODEL_NONE.
 std::unique_ptr<Model> ReadModel(ByteReader& r);
-size_t EntropySize(const Model& m, const int64_t* v, size_t count);
-void EntropyEncode(ByteWriter& out, const Model& m, const int64_t* v, size_t count);
+// Sizes the block and records each value's code in `choices` for EntropyEncode.
+size_t EntropySize(const Model& m, const int64_t* v, size_t count, std::vector<EntropyChoice>& choices);
+void EntropyEncode(ByteWriter& out, const Model& m, const int64_t* v, size_t count, const std::vector<EntropyChoice>& choices);
 void EntropyDecode(ByteReader& r, const Model& m, size_t count, int64_t* out);
 
 // ---- floats (alp.cc) -------------------------------------------------------

@@ -8,7 +8,7 @@ import { chooseBackend, errors, loadNative, requestedBackend, type BackendChoice
 import { crc32c } from './codec/crc32c.js';
 import { decodeHeader, type StreamHeader } from './format/header.js';
 import { CorruptSequence, decodeChunk, encodeChunk, type DecodedChunk, type EncodedChunk } from './format/payload.js';
-import { groupRows, type Grouping, type PartitionSpec } from './group/sort.js';
+import { groupKeys, groupRows, type Grouping, type PartitionSpec } from './group/sort.js';
 import type { Lane } from './lanes/lane.js';
 import { columnStats, type ColumnStats } from './tables/models.js';
 
@@ -20,7 +20,7 @@ export interface NativeSeq {
   seqEncodeChunk(model: unknown, starts: Int32Array, lanes: Lane[]): EncodedChunk;
   /** Throws an Error with `sequence` and `offset` for a corrupt payload. */
   seqDecodeChunk(model: unknown, bytes: Uint8Array, offsets: Int32Array, expected: Uint32Array | null, verifyChecksum: boolean): DecodedChunk;
-  seqGroup(userKeys: BigInt64Array, ts: BigInt64Array, unitsPerSecond: number, seconds: number): Grouping;
+  seqGroup(userKeys: BigInt64Array, ts: BigInt64Array, unitsPerSecond: number, seconds: number, unsigned: boolean): Grouping;
   seqColumnStats(values: BigInt64Array, valid: Uint8Array | null, perm: Int32Array, starts: Int32Array): ColumnStats;
   deltaBinaryPackedEncode(values: Int32Array | BigInt64Array): Uint8Array;
   deltaBinaryPackedDecode(bytes: Uint8Array, offset: number, type: 'int32' | 'int64'): { values: Int32Array | BigInt64Array; end: number };
@@ -93,9 +93,11 @@ export function runDecode(headerBytes: Uint8Array, backend: SeqBackend, bytes: U
   }
 }
 
-export function runGroup(backend: SeqBackend, userKeys: BigInt64Array, ts: BigInt64Array, partition: PartitionSpec | null): Grouping {
-  if (backend === 'native') return requireNative().seqGroup(userKeys, ts, partition?.unitsPerSecond ?? 0, partition?.seconds ?? 0);
-  return groupRows(userKeys, ts, partition);
+/** Groups rows by user (a lane) and ts; uint64 users order as unsigned. */
+export function runGroup(backend: SeqBackend, user: Lane, unsigned64: boolean, ts: BigInt64Array, partition: PartitionSpec | null): Grouping {
+  const { keys, unsigned } = groupKeys(user, unsigned64);
+  if (backend === 'native') return requireNative().seqGroup(keys, ts, partition?.unitsPerSecond ?? 0, partition?.seconds ?? 0, unsigned);
+  return groupRows(keys, ts, partition, unsigned);
 }
 
 export function runStats(backend: SeqBackend, values: BigInt64Array, valid: Uint8Array | null, perm: Int32Array, starts: Int32Array): ColumnStats {

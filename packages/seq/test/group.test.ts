@@ -71,7 +71,7 @@ describe('grouping rows into sequences', () => {
           starts.push(rs.length);
           assert.deepEqual(Array.from(g.starts), starts);
           if (native) {
-            const n = native.seqGroup(users, ts, partition?.unitsPerSecond ?? 0, partition?.seconds ?? 0);
+            const n = native.seqGroup(users, ts, partition?.unitsPerSecond ?? 0, partition?.seconds ?? 0, false);
             assert.deepEqual(Array.from(n.perm), Array.from(g.perm));
             assert.deepEqual(Array.from(n.starts), Array.from(g.starts));
           }
@@ -84,8 +84,9 @@ describe('grouping rows into sequences', () => {
   it('uint64 users order as unsigned; string users as bytes', () => {
     const big = BigInt64Array.from([-1n, 5n, -(2n ** 63n), 0n]); // bits of 2^64-1, 5, 2^63, 0
     const keys = userSortKeys({ kind: 'int', values: big, valid: null }, true);
-    const g = groupRows(keys, new BigInt64Array(4), null);
-    assert.deepEqual(Array.from(g.perm), [3, 1, 2, 0]);
+    assert.deepEqual(Array.from(groupRows(keys, new BigInt64Array(4), null).perm), [3, 1, 2, 0]);
+    assert.deepEqual(Array.from(groupRows(big, new BigInt64Array(4), null, true).perm), [3, 1, 2, 0]);
+    if (native) assert.deepEqual(Array.from(native.seqGroup(big, new BigInt64Array(4), 0, 0, true).perm), [3, 1, 2, 0]);
     const strs = ['b', '', 'ab', 'a', 'b'].map((s) => Buffer.from(s));
     const offsets = new Int32Array(6);
     strs.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));

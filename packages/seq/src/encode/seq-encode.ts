@@ -196,7 +196,7 @@ async function spillStore(plan: EncodePlan, store: RowStore, spills: SpillSet, b
   const lanes = store.lanes();
   const ts = lanes.cols[plan.tsColumn];
   if (ts.kind !== 'int') throw errors.internal('ts lane is not an int lane');
-  const g = runGroup(backend, userSortKeys(lanes.user, plan.userUnsigned64), ts.values, plan.partitionSpec);
+  const g = runGroup(backend, lanes.user, plan.userUnsigned64, ts.values, plan.partitionSpec);
   await spills.spill(lanes, g);
   store.reset();
 }
@@ -206,7 +206,7 @@ async function* inMemory(plan: EncodePlan, store: RowStore, backend: SeqBackend)
   const lanes = store.lanes();
   const ts = lanes.cols[plan.tsColumn];
   if (ts.kind !== 'int') throw errors.internal('ts lane is not an int lane');
-  const g = runGroup(backend, userSortKeys(lanes.user, plan.userUnsigned64), ts.values, plan.partitionSpec);
+  const g = runGroup(backend, lanes.user, plan.userUnsigned64, ts.values, plan.partitionSpec);
   yield { user: lanes.user, cols: lanes.cols, perm: g.perm, starts: g.starts };
   store.reset();
 }

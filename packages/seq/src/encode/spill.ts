@@ -11,7 +11,7 @@ import { Binary, Data, Field, Int64, RecordBatch, Schema } from 'apache-arrow';
 import { ArrowReader, batchStream, makeBatch, makeTempDir, removeTempDir, writeBatchStream } from '@recdata/core';
 import { cmp } from '../codec/w64.js';
 import { compareBytes } from '../group/keys.js';
-import { userSortKeys, type Grouping } from '../group/sort.js';
+import type { Grouping } from '../group/sort.js';
 import { laneToData } from '../lanes/arrow.js';
 import { appendRange, builderFor, gatherLane, type LaneBuilder } from '../lanes/builders.js';
 import type { Lane } from '../lanes/lane.js';
@@ -100,7 +100,7 @@ export class SpillSet {
         const lanes = { user: user.finish(), cols: cols.map((b) => b.finish()) };
         const ts = lanes.cols[plan.tsColumn];
         if (ts.kind !== 'int') throw new Error('internal: ts lane is not an int lane');
-        const g = runGroup(backend, userSortKeys(lanes.user, plan.userUnsigned64), ts.values, plan.partitionSpec);
+        const g = runGroup(backend, lanes.user, plan.userUnsigned64, ts.values, plan.partitionSpec);
         yield { user: lanes.user, cols: lanes.cols, perm: g.perm, starts: g.starts };
       }
     } finally {

@@ -58,12 +58,22 @@ export function userSortKeys(lane: Lane, unsigned64: boolean): BigInt64Array {
   return keys;
 }
 
-/** Groups rows by user key, then ts (both signed 64-bit); no partitions when `partition` is null. */
-export function groupRows(userKeys: BigInt64Array, ts: BigInt64Array, partition: PartitionSpec | null): Grouping {
+/** What the grouping kernel sorts users by: the lane itself for integers (uint64 as unsigned), ranks for strings. */
+export function groupKeys(lane: Lane, unsigned64: boolean): { keys: BigInt64Array; unsigned: boolean } {
+  if (lane.kind === 'int') return { keys: lane.values, unsigned: unsigned64 };
+  return { keys: userSortKeys(lane, false), unsigned: false };
+}
+
+/**
+ * Groups rows by user key (signed 64-bit, or unsigned when `unsigned`), then ts
+ * (signed); no partitions when `partition` is null.
+ */
+export function groupRows(userKeys: BigInt64Array, ts: BigInt64Array, partition: PartitionSpec | null, unsigned = false): Grouping {
   const n = userKeys.length;
   const u = wordsOf(userKeys);
   const t = wordsOf(ts);
-  const order = (a: number, b: number): number => cmp(u[2 * a + 1], u[2 * a], u[2 * b + 1], u[2 * b]) || cmp(t[2 * a + 1], t[2 * a], t[2 * b + 1], t[2 * b]);
+  const f = unsigned ? 0x80000000 | 0 : 0;
+  const order = (a: number, b: number): number => cmp(u[2 * a + 1] ^ f, u[2 * a], u[2 * b + 1] ^ f, u[2 * b]) || cmp(t[2 * a + 1], t[2 * a], t[2 * b + 1], t[2 * b]);
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (order(i - 1, i) > 0) sorted = false;
   let perm: Int32Array;

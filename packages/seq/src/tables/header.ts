@@ -8,14 +8,13 @@ import { wordsOf } from '../codec/w64.js';
 import type { EncodePlan } from '../encode/plan.js';
 import type { StoredLanes } from '../encode/store.js';
 import { LANE_DICT, LANE_STRING, type ColumnSpec, type StreamHeader } from '../format/header.js';
-import { userSortKeys } from '../group/sort.js';
 import { runGroup, runStats, type SeqBackend } from '../kernels.js';
 import type { IntLane, StringLane } from '../lanes/lane.js';
 import { buildModel, buildStringTable } from './models.js';
 
 export function buildHeader(plan: EncodePlan, sample: StoredLanes, backend: SeqBackend): StreamHeader {
   const ts = (sample.cols[plan.tsColumn] as IntLane).values;
-  const { perm, starts } = runGroup(backend, userSortKeys(sample.user, plan.userUnsigned64), ts, plan.partitionSpec);
+  const { perm, starts } = runGroup(backend, sample.user, plan.userUnsigned64, ts, plan.partitionSpec);
   const nSeq = starts.length - 1;
   const columns: ColumnSpec[] = plan.columns.map((c, i) => {
     const lane = sample.cols[i];
