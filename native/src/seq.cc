@@ -979,6 +979,68 @@ Napi::Value SeqColumnStats(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// Widens a typed array into a 64-bit lane at `at` (signed types sign-extended;
+// unsigned types and float32 bits zero-extended; 8-byte types copied), or, with
+// a mapping, maps dictionary codes through it (rows not valid in `valid` become
+// 0). Returns -1, or the first row whose code the mapping lacks.
+Napi::Value SeqWiden(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(env, "expected a typed array");
+  Napi::TypedArray src = info[0].As<Napi::TypedArray>();
+  auto dst = TypedArg<int64_t>(env, info[1], napi_bigint64_array, "lane");
+  double atArg = info[2].As<Napi::Number>().DoubleValue();
+  size_t n = src.ElementLength();
+  if (!(atArg >= 0) || static_cast<size_t>(atArg) + n > dst.ElementLength()) throw Napi::RangeError::New(env, "the lane is too short");
+  int64_t* out = dst.Data() + static_cast<size_t>(atArg);
+  const uint8_t* base = static_cast<const uint8_t*>(src.ArrayBuffer().Data()) + src.ByteOffset();
+  bool mapped = info.Length() > 3 && info[3].IsTypedArray();
+  if (mapped) {
+    auto mapping = TypedArg<int32_t>(env, info[3], napi_int32_array, "mapping");
+    const uint8_t* valid = nullptr;
+    size_t validOffset = 0;
+    if (info.Length() > 4 && info[4].IsTypedArray()) {
+      auto v = TypedArg<uint8_t>(env, info[4], napi_uint8_array, "validity");
+      validOffset = static_cast<size_t>(info[5].As<Napi::Number>().DoubleValue());
+      if ((validOffset + n + 7) / 8 > v.ElementLength()) throw Napi::RangeError::New(env, "the validity bitmap is too short");
+      valid = v.Data();
+    }
+    size_t m = mapping.ElementLength();
+    const int32_t* map = mapping.Data();
+    for (size_t i = 0; i < n; i++) {
+      if (valid && !((valid[(validOffset + i) >> 3] >> ((validOffset + i) & 7)) & 1)) {
+        out[i] = 0;
+        continue;
+      }
+      int64_t c;
+      switch (src.TypedArrayType()) {
+        case napi_int8_array: c = reinterpret_cast<const int8_t*>(base)[i]; break;
+        case napi_uint8_array: c = base[i]; break;
+        case napi_int16_array: c = reinterpret_cast<const int16_t*>(base)[i]; break;
+        case napi_uint16_array: c = reinterpret_cast<const uint16_t*>(base)[i]; break;
+        case napi_int32_array: c = reinterpret_cast<const int32_t*>(base)[i]; break;
+        case napi_uint32_array: c = reinterpret_cast<const uint32_t*>(base)[i]; break;
+        case napi_bigint64_array: c = reinterpret_cast<const int64_t*>(base)[i]; break;
+        case napi_biguint64_array: c = static_cast<int64_t>(reinterpret_cast<const uint64_t*>(base)[i]); break;
+        default: throw Napi::TypeError::New(env, "dictionary codes must be integers");
+      }
+      if (c < 0 || static_cast<uint64_t>(c) >= m || map[c] < 0) return Napi::Number::New(env, static_cast<double>(i));
+      out[i] = map[c];
+    }
+    return Napi::Number::New(env, -1);
+  }
+  switch (src.TypedArrayType()) {
+    case napi_int8_array: for (size_t i = 0; i < n; i++) out[i] = reinterpret_cast<const int8_t*>(base)[i]; break;
+    case napi_uint8_array: case napi_uint8_clamped_array: for (size_t i = 0; i < n; i++) out[i] = base[i]; break;
+    case napi_int16_array: for (size_t i = 0; i < n; i++) out[i] = reinterpret_cast<const int16_t*>(base)[i]; break;
+    case napi_uint16_array: for (size_t i = 0; i < n; i++) out[i] = reinterpret_cast<const uint16_t*>(base)[i]; break;
+    case napi_int32_array: for (size_t i = 0; i < n; i++) out[i] = reinterpret_cast<const int32_t*>(base)[i]; break;
+    case napi_uint32_array: case napi_float32_array: for (size_t i = 0; i < n; i++) out[i] = reinterpret_cast<const uint32_t*>(base)[i]; break;
+    case napi_bigint64_array: case napi_biguint64_array: case napi_float64_array: std::memcpy(out, base, n * 8); break;
+    default: throw Napi::TypeError::New(env, "cannot widen this typed array");
+  }
+  return Napi::Number::New(env, -1);
+}
+
 Napi::Value Crc(const Napi::CallbackInfo& info) {
   auto bytes = TypedArg<uint8_t>(info.Env(), info[0], napi_uint8_array, "bytes");
   return Napi::Number::New(info.Env(), Crc32c(bytes.Data(), bytes.ElementLength()));
@@ -991,6 +1053,7 @@ void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("seqGroup", Napi::Function::New(env, SeqGroup, "seqGroup"));
   exports.Set("seqColumnStats", Napi::Function::New(env, SeqColumnStats, "seqColumnStats"));
   exports.Set("crc32c", Napi::Function::New(env, Crc, "crc32c"));
+  exports.Set("seqWiden", Napi::Function::New(env, SeqWiden, "seqWiden"));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ export interface NativeSeq {
   deltaBinaryPackedEncode(values: Int32Array | BigInt64Array): Uint8Array;
   deltaBinaryPackedDecode(bytes: Uint8Array, offset: number, type: 'int32' | 'int64'): { values: Int32Array | BigInt64Array; end: number };
   crc32c(bytes: Uint8Array): number;
+  seqWiden(src: ArrayBufferView, dst: BigInt64Array, at: number, mapping?: Int32Array, validity?: Uint8Array | null, validityOffset?: number): number;
 }
 
 export const SEQ_FAMILY = 'seq';

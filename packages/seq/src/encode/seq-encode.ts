@@ -16,7 +16,7 @@ import { ChunkRunner } from '../dispatch.js';
 import { encodeHeader, encodeSchema, FORMAT_NAME, METADATA, modelName, type Partition, type StreamHeader } from '../format/header.js';
 import { compareBytes } from '../group/keys.js';
 import { partitionOf, sequenceStarts, userSortKeys } from '../group/sort.js';
-import { runGroup, type SeqBackend } from '../kernels.js';
+import { nativeSeq, runGroup, type SeqBackend } from '../kernels.js';
 import type { Lane } from '../lanes/lane.js';
 import { buildHeader } from '../tables/header.js';
 import { SAMPLE_ROWS } from '../tables/models.js';
@@ -82,7 +82,7 @@ export async function seqEncode(input: BatchStream, options: SeqEncodeOptions = 
   const dropNullKeys = options.dropNullKeys ?? false;
   const stats: EncodeStats = { inputRows: 0, droppedNullKeys: 0, sequences: 0, events: 0, payloadBytes: 0, spilledRuns: 0 };
   const it = input[Symbol.asyncIterator]();
-  const store = new RowStore(plan);
+  const store = new RowStore(plan, backend === 'native' ? nativeSeq() : null);
   const spills = new SpillSet(plan, options.tempDir);
   const order = new OrderCheck(plan);
 

@@ -5,7 +5,7 @@
  */
 import type { Data, RecordBatch } from 'apache-arrow';
 import { errors } from '@recdata/core';
-import { appendColumn } from '../lanes/arrow.js';
+import { appendColumn, type Widen } from '../lanes/arrow.js';
 import { appendRange, builderBytes, builderFor, gatherLane, type LaneBuilder } from '../lanes/builders.js';
 import type { Lane } from '../lanes/lane.js';
 import type { EncodePlan } from './plan.js';
@@ -24,12 +24,15 @@ function firstNull(data: Data): number {
 
 export class RowStore {
   readonly plan: EncodePlan;
+  /** The native widening kernel, or null for the TypeScript loops. */
+  readonly native: Widen | null;
   user: LaneBuilder;
   cols: LaneBuilder[];
   rows = 0;
 
-  constructor(plan: EncodePlan) {
+  constructor(plan: EncodePlan, native: Widen | null = null) {
     this.plan = plan;
+    this.native = native;
     this.user = builderFor(plan.userLane);
     this.cols = plan.columns.map((c) => builderFor(c.lane === 3 ? 'string' : 'int'));
   }
@@ -59,8 +62,8 @@ export class RowStore {
       keep = keepValid(keep, data, batch.numRows);
     }
     if (!keep) {
-      appendColumn(this.user, children[plan.userField], plan.userLane === 'int' ? 0 : 3, null, row);
-      plan.columns.forEach((c, i) => appendColumn(this.cols[i], children[c.field], c.lane, c.dict, row));
+      appendColumn(this.user, children[plan.userField], plan.userLane === 'int' ? 0 : 3, null, row, this.native);
+      plan.columns.forEach((c, i) => appendColumn(this.cols[i], children[c.field], c.lane, c.dict, row, this.native));
       this.rows += batch.numRows;
       return 0;
     }
@@ -92,7 +95,7 @@ export class RowStore {
 
   /** Keeps only rows [from, rows): the rest is gone (streaming input). */
   dropFront(from: number): void {
-    const next = new RowStore(this.plan);
+    const next = new RowStore(this.plan, this.native);
     this.copyRange(from, this.rows, next);
     this.user = next.user;
     this.cols = next.cols;
@@ -100,7 +103,7 @@ export class RowStore {
   }
 
   reset(): void {
-    const next = new RowStore(this.plan);
+    const next = new RowStore(this.plan, this.native);
     this.user = next.user;
     this.cols = next.cols;
     this.rows = 0;

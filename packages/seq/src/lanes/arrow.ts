@@ -9,6 +9,11 @@ import { LANE_DICT, LANE_FLOAT32, LANE_STRING, type LaneKind } from '../format/h
 import { IntLaneBuilder, StringLaneBuilder, type LaneBuilder } from './builders.js';
 import type { Lane } from './lane.js';
 
+/** The native widening kernel (seq.cc), when the native backend is in use. */
+export interface Widen {
+  seqWiden(src: ArrayBufferView, dst: BigInt64Array, at: number, mapping?: Int32Array, validity?: Uint8Array | null, validityOffset?: number): number;
+}
+
 type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
 
 function isValidBit(bitmap: Uint8Array, i: number): boolean {
@@ -121,7 +126,7 @@ export class DictionaryUnion {
  * Appends a batch's column (all `data.length` rows) to a lane builder. `row` is
  * the input row of the batch's first row (for messages).
  */
-export function appendColumn(b: LaneBuilder, data: Data, lane: LaneKind, dict: DictionaryUnion | null, row: number): void {
+export function appendColumn(b: LaneBuilder, data: Data, lane: LaneKind, dict: DictionaryUnion | null, row: number, native: Widen | null = null): void {
   const n = data.length;
   if (n === 0) return;
   const at = b.length;
@@ -144,7 +149,10 @@ export function appendColumn(b: LaneBuilder, data: Data, lane: LaneKind, dict: D
     const codes = data.values as TypedArray;
     const w = ib.words;
     const hasNulls = data.nullCount > 0;
-    for (let i = 0; i < n; i++) {
+    // The native kernel maps every code, or names the first row it cannot; the loop
+    // below then gives that row's message.
+    const bad = native ? native.seqWiden(codes.subarray(0, n), ib.values, at, mapping, hasNulls ? data.nullBitmap! : null, data.offset) : 0;
+    for (let i = bad < 0 ? n : Math.max(0, bad); i < n; i++) {
       let id = 0;
       if (!hasNulls || isValidBit(data.nullBitmap!, data.offset + i)) {
         const c = Number(codes[i]);
@@ -165,6 +173,8 @@ export function appendColumn(b: LaneBuilder, data: Data, lane: LaneKind, dict: D
       w[2 * (at + i)] = isValidBit(bits, off + i) ? 1 : 0;
       w[2 * (at + i) + 1] = 0;
     }
+  } else if (native) {
+    native.seqWiden((data.values as TypedArray).subarray(0, n), ib.values, at);
   } else {
     widen(ib.words, at, data.values as TypedArray, n);
   }

@@ -13,7 +13,7 @@ import { cmp, sub, toBigInt, ulebSizeW, W, wordsOf, zigzag } from '../codec/w64.
 import type { StringLane } from '../lanes/lane.js';
 
 /** Rows of input the tables are measured on. */
-export const SAMPLE_ROWS = 1 << 20;
+export const SAMPLE_ROWS = 1 << 19;
 /** At most this many literals per model, and strings per table. */
 export const MAX_LITERALS = 1 << 16;
 /** A value becomes a literal when it occurs at least this often in the sample. */
