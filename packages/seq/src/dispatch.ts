@@ -1,7 +1,8 @@
 /**
- * Runs chunk kernels inline or on core's worker pool. The pool starts on the
- * second chunk (a small input never pays for it); results come back in chunk
- * order (mapOrdered), so the output does not depend on the thread count.
+ * Runs chunk kernels inline or on core's worker pool. The pool starts at the
+ * fourth chunk (starting workers costs more than a few chunks take: a small input
+ * never pays for it); results come back in chunk order (mapOrdered), so the
+ * output does not depend on the thread count.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,9 @@ function workerModule(): string {
   }
   throw new Error('internal: the seq worker module is missing');
 }
+
+/** The chunk (1-based) from which the pool is used. */
+const POOL_FROM_CHUNK = 4;
 
 type DecodeReply = ({ ok: true } & DecodedChunk) | { ok: false; sequence: number; offset: number; message: string; column: number };
 
@@ -41,7 +45,7 @@ export class ChunkRunner {
 
   private usePool(): WorkerPool | null {
     this.calls++;
-    if (this.threads <= 1 || this.calls < 2) return null;
+    if (this.threads <= 1 || this.calls < POOL_FROM_CHUNK) return null;
     this.pool ??= new WorkerPool(this.threads);
     return this.pool;
   }

@@ -165,9 +165,13 @@ export function writeModel(out: ByteWriter, model: EntropyModel | null): void {
       gaps[2 * i] = W.lo;
       gaps[2 * i + 1] = W.hi;
     }
+    // Rice parameters up to a little past log2 of the mean gap (the mean overstates skewed gaps, so all the smaller ones are tried).
+    sub(w[2 * k - 1], w[2 * k - 2], w[1], w[0]);
+    const mean = Math.max(1, (W.hi * 4294967296 + W.lo) / Math.max(1, k - 1));
+    const centre = Math.floor(Math.log2(mean));
     let best = 0;
     let bestBits = Infinity;
-    for (let r = 0; r < 40; r++) {
+    for (let r = 0; r <= Math.min(63, centre + 4); r++) {
       let bits = 0;
       for (let i = 1; i < k; i++) bits += riceBits(gaps[2 * i + 1], gaps[2 * i], r);
       if (bits < bestBits) {
