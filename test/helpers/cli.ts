@@ -6,7 +6,15 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(ROOT, 'packages', 'cli', 'bin', 'run.js');
-export const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
+/** ../shared/datasets of the checkout, or of a folder above it (worktrees sit deeper); RECDATA_DATASETS overrides. */
+export const DATASETS = ((): string => {
+  if (process.env.RECDATA_DATASETS) return process.env.RECDATA_DATASETS;
+  for (let dir = path.dirname(ROOT); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const p = path.join(dir, 'shared', 'datasets');
+    if (fs.existsSync(p)) return p;
+  }
+  return path.resolve(ROOT, '..', 'shared', 'datasets');
+})();
 
 export interface CliResult {
   code: number;

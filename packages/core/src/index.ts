@@ -4,6 +4,7 @@ export * from './schema-text.js';
 export * from './columns.js';
 export * from './progress.js';
 export * from './temp.js';
+export * from './size.js';
 export * from './backend.js';
 export * from './sqlite.js';
 export * from './native/loader.js';

@@ -43,7 +43,8 @@ export default async function runTask(task: PoolTask): Promise<unknown> {
 
 /**
  * Wraps a worker's result so that the listed buffers move to the main thread
- * instead of being copied.
+ * instead of being copied. Piscina unwraps only what Piscina.move() marked, so the
+ * wrapper goes through it (a bare wrapper would arrive as an empty object).
  */
 export function transferResult<T>(value: T, buffers: ArrayBufferLike[]): T {
   // Loaded here, not at the top: this module is also imported (for this function's
