@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RecordBatchStreamWriter, tableFromIPC, tableToIPC, Table, type RecordBatch } from 'apache-arrow';
-import { datasetPath, errorLine, runCli, runShell, scratchDir } from './helpers/cli.ts';
+import { datasetPath, errorLine, readTable, runCli, runShell, scratchDir } from './helpers/cli.ts';
 import { cell } from '../packages/seq/test/logs.ts';
 
 const dir = scratchDir('seq');
@@ -124,6 +124,18 @@ describe('seq-encode / seq-decode: round trips', () => {
       assert.deepEqual(fs.readdirSync(tmp), [], `no temporary files left after ${args.join(' ')}`);
     }
     assert.ok(outputs.every((o) => o.equals(outputs[0])));
+  });
+
+  // Regression: inside the CLI's bundle the seq worker module was looked up next to
+  // a bundle chunk. The pool starts at the fourth chunk of 64K events.
+  it('the worker pool runs inside the built CLI: 300k events, --threads 2 gives the bytes of --threads 1', async () => {
+    const r = await runShell(
+      'recdata gen events --events 300000 --seed 5 > big.arrow && recdata seq-encode --threads 2 big.arrow > two.seq && recdata seq-encode --threads 1 big.arrow > one.seq && recdata seq-decode --threads 2 two.seq | recdata cat > back.arrow',
+      { cwd: dir },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(strip(fs.readFileSync(path.join(dir, 'two.seq'))).equals(strip(fs.readFileSync(path.join(dir, 'one.seq')))));
+    assert.equal(readTable(fs.readFileSync(path.join(dir, 'back.arrow'))).numRows, 300000);
   });
 
   it('--presorted streams sorted input to the same output; a row out of order is exit 65 naming it', async () => {

@@ -5,20 +5,25 @@
  * output does not depend on the thread count.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkerPool } from '@recdata/core';
 import type { DecodedChunk, EncodedChunk } from './format/payload.js';
 import { CorruptSequence } from './format/payload.js';
 import { runDecode, runEncode, type SeqBackend } from './kernels.js';
 import { laneBuffers, type Lane } from './lanes/lane.js';
 
-/** dist/worker.js when built; from the sources, an entry that loads worker.ts under tsx. */
+/**
+ * dist/worker.js when built, worker.ts from the sources (core's pool loads
+ * TypeScript task modules under tsx); inside the CLI's bundle this module is a
+ * chunk far from either, so the package resolves its own entry by name.
+ */
 function workerModule(): string {
-  for (const name of ['worker.js', 'worker-source.mjs']) {
+  for (const name of ['worker.js', 'worker.ts']) {
     const url = new URL(`./${name}`, import.meta.url);
     if (fs.existsSync(fileURLToPath(url))) return url.href;
   }
-  throw new Error('internal: the seq worker module is missing');
+  return pathToFileURL(createRequire(import.meta.url).resolve('@recdata/seq/worker')).href;
 }
 
 /** The chunk (1-based) from which the pool is used. */
