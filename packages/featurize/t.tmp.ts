@@ -1,7 +1,7 @@
-import { batchStream, collect, writeBatchStream } from '@recdata/core';
+import { collect } from '@recdata/core';
 import { generateEvents, parseGenEventsFlags } from '@recdata/core/gen';
-import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
-import { parseSpecText, fit, planTransform, transformStream, JsExecutor, writeFitted, readFitted, bindFitted } from './src/index.ts';
+import { tableToIPC, Table } from 'apache-arrow';
+import { parseSpecText, fit, planTransform, transformStream, JsExecutor, createFeaturizeExecutor } from './src/index.ts';
 const spec = parseSpecText(`features:
   - { name: d_z, op: normalize, input: duration_ms }
   - { name: d_mm, op: minmax, input: duration_ms }
@@ -17,19 +17,18 @@ const spec = parseSpecText(`features:
   - { name: te, op: target_encode, input: action, target: duration_ms }
   - { name: lag, op: difference_lag, input: ts }
 `, 'x.yaml').spec;
-const gen = () => generateEvents(parseGenEventsFlags({ events: '20000', anomalies: 'null_item=0.01' })).stream;
+const gen = () => generateEvents(parseGenEventsFlags({ events: '200000', anomalies: 'null_item=0.01' })).stream;
 const r = await fit(gen(), spec);
-await writeFitted(r, 'x.yaml', '/tmp/fz/fitted.json');
-const model = readFitted('/tmp/fz/fitted.json');
-const input = gen();
-const { bound, states } = await bindFitted(model, input.schema);
-for (const layout of ['columns', 'tensor'] as const) {
-  const plan = planTransform(bound, states, { layout, keep: ['user_id'] });
-  const out = transformStream(gen(), plan, new JsExecutor(plan));
-  const batches = await collect(out);
-  const t = new Table(batches);
-  console.log(layout, t.numRows, t.schema.fields.map(f => `${f.name}:${f.type}`).join(' '));
-  console.log(JSON.stringify(t.slice(0, 3).toArray().map(r => r.toJSON()), (k, v) => typeof v === 'bigint' ? String(v) : v).slice(0, 900));
-  // roundtrip IPC
-  const bytes = tableToIPC(t, 'stream'); console.log('ipc bytes', bytes.length);
+for (const layout of ['columns', 'tensor'] as const) for (const training of [false, true]) {
+  const plan = planTransform(r.bound, r.states, { layout, training });
+  const bytes: Record<string, Buffer> = {};
+  for (const backend of ['js', 'native'] as const) {
+    const ex = createFeaturizeExecutor(backend, plan, { threads: 2 });
+    const t0 = Date.now();
+    const batches = await collect(transformStream(gen(), plan, ex, 4));
+    console.log(layout, training, backend, Date.now() - t0, 'ms');
+    bytes[backend] = Buffer.from(tableToIPC(new Table(batches), 'stream'));
+    await ex.close();
+  }
+  console.log('same bytes:', bytes.js.equals(bytes.native));
 }

@@ -96,14 +96,17 @@ export function prepareBatch(plan: TransformPlan, batch: RecordBatch, rowStart: 
       carver.add(n * 24, (buf, at) => (out.errors = new Float64Array(buf, at, 3 * n)));
     }
     // Null rows are marked in a validity bitmap in the columns layout (lists keep their own).
-    if (b.nullable && p.tensor === null && b.family !== 'list') carver.add((n + 7) >> 3, (buf, at) => (out.validity = new Uint8Array(buf, at, (n + 7) >> 3).fill(0xff)));
+    // (Whole 32-bit words: the CUDA kernels clear bits with atomicAnd.)
+    const words = ((n + 31) >> 5) * 4;
+    if (b.nullable && p.tensor === null && b.family !== 'list') carver.add(words, (buf, at) => (out.validity = new Uint8Array(buf, at, words).fill(0xff)));
   }
   work.buffer = carver.carve();
   return work;
 }
 
-function validityOf(bits: Uint8Array | null, n: number): { nullBitmap?: Uint8Array; nullCount: number } {
-  if (!bits) return { nullCount: 0 };
+function validityOf(words: Uint8Array | null, n: number): { nullBitmap?: Uint8Array; nullCount: number } {
+  if (!words) return { nullCount: 0 };
+  const bits = words.subarray(0, (n + 7) >> 3);
   if (n & 7) bits[bits.length - 1] &= (1 << (n & 7)) - 1;
   const nullCount = countNulls(bits, n);
   return nullCount > 0 ? { nullBitmap: bits, nullCount } : { nullCount: 0 };

@@ -13,3 +13,5 @@ export { log1p64, roundHalfEven, float32ToFloat16Bits, float16BitsToNumber } fro
 export { KllSketch } from './sketch/kll.js';
 export { FrequencyTable } from './sketch/frequency.js';
 export { kllRankError, type StateOf } from './state.js';
+export { parseByteSize, parseLayout } from './options.js';
+export { openFeaturizeExecutor, createFeaturizeExecutor, featurizeAddon, FEATURIZE_KERNELS, type ExecutorOptions } from './backend-native.js';
