@@ -160,18 +160,14 @@ extern "C" recdata_cuda_fz_plan* recdata_cuda_fz_plan_create(const struct recdat
     const recdata_fz_feature& h = features[k];
     ok = ok && Upload(plan, h.boundaries, h.boundary_count, &d.boundaries, err, err_len);
     if (h.table.slots != nullptr) {
-      const uint64_t slots = h.table.mask + 1;
-      ok = ok && Upload(plan, h.table.hashes, slots, &d.table.hashes, err, err_len);
-      ok = ok && Upload(plan, h.table.slots, slots, &d.table.slots, err, err_len);
-      ok = ok && Upload(plan, h.table.key_offsets, slots, &d.table.key_offsets, err, err_len);
-      ok = ok && Upload(plan, h.table.key_lengths, slots, &d.table.key_lengths, err, err_len);
-      ok = ok && Upload(plan, h.table.keys, h.table.key_bytes, &d.table.keys, err, err_len);
+      ok = ok && Upload(plan, h.table.slots, h.table.mask + 1, &d.table.slots, err, err_len);
+      ok = ok && Upload(plan, h.table.keys, h.table.key_bytes > 0 ? h.table.key_bytes : 8, &d.table.keys, err, err_len);
     }
     if (h.op == RECDATA_FZ_TARGET) {
       // Category count: the largest index any slot holds, + 1 (or the null category's).
       uint64_t categories = h.null_category >= 0 ? static_cast<uint64_t>(h.null_category) + 1 : 0;
       if (h.table.slots != nullptr) {
-        for (uint64_t s = 0; s <= h.table.mask; s++) categories = std::max<uint64_t>(categories, static_cast<uint64_t>(h.table.slots[s] + 1));
+        for (uint64_t s = 0; s <= h.table.mask; s++) categories = std::max<uint64_t>(categories, static_cast<uint64_t>(h.table.slots[s].value + 1));
       }
       ok = ok && Upload(plan, h.prior_without, h.folds, &d.prior_without, err, err_len);
       ok = ok && Upload(plan, h.total_counts, categories, &d.total_counts, err, err_len);

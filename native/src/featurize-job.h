@@ -58,13 +58,20 @@ struct recdata_fz_numeric {
 };
 
 /* An open-addressing table from a value's bytes to an index (categorify: the
-   vocabulary rank; target_encode: the category). A slot holds -1 when empty. */
+   vocabulary rank; target_encode: the category), linear probing. One slot is one
+   32-byte record, so a lookup costs one cache line (and keys of up to 8 bytes,
+   held in the slot, no second one). */
+struct recdata_fz_slot {
+  uint64_t hash;
+  int64_t value;       /* the index; -1 when the slot is empty */
+  uint64_t head;       /* the key's first 8 bytes, zero-padded */
+  uint32_t length;     /* the key's length */
+  uint32_t offset;     /* where the key is in `keys` (keys longer than 8 bytes) */
+};
+
 struct recdata_fz_table {
   uint64_t mask; /* slots - 1, slots a power of two */
-  const uint64_t* hashes;
-  const int64_t* slots;
-  const uint64_t* key_offsets;
-  const uint32_t* key_lengths;
+  const struct recdata_fz_slot* slots;
   const uint8_t* keys;
   uint64_t key_bytes;
 };

@@ -2,11 +2,29 @@
 // the per-row code of featurize-ops.h (the same text the CUDA kernels run).
 #include "featurize-kernel.h"
 
+#include <algorithm>
+
 #include "featurize-ops.h"
 
 namespace recdata {
 namespace fz {
 namespace {
+
+// Touches the table slots rows [from, to) will probe, so that their cache misses
+// overlap instead of following one another (the lookups themselves come after).
+void PrefetchSlots(const recdata_fz_feature& f, const recdata_fz_work& w, uint64_t from, uint64_t to) {
+  if (f.table.slots == nullptr) return;
+  for (uint64_t i = from; i < to; i++) {
+    uint8_t scratch[8];
+    const uint8_t* p = nullptr;
+    size_t len = 0;
+    bool bad = false;
+    if (!StepBytes(w.steps[0], i, scratch, &p, &len, &bad)) continue;
+    __builtin_prefetch(&f.table.slots[HashWith(f.algorithm, p, len, f.seed) & f.table.mask]);
+  }
+}
+
+constexpr uint64_t kPrefetchRows = 16;
 
 std::string Corrupt(size_t feature, uint64_t row) {
   return "feature " + std::to_string(feature) + ", row " + std::to_string(row) + ": string offsets or dictionary index out of range";
@@ -33,6 +51,7 @@ bool RunBatch(const recdata_fz_batch& batch, std::string* error) {
         break;
       case RECDATA_FZ_CATEGORIFY:
         for (uint64_t i = 0; i < rows; i++) {
+          if (i % kPrefetchRows == 0) PrefetchSlots(f, w, i + kPrefetchRows, std::min(rows, i + 2 * kPrefetchRows));
           if (!RowCategorify(f, w, i, &bad)) {
             *error = Corrupt(k, i);
             return false;
@@ -49,6 +68,7 @@ bool RunBatch(const recdata_fz_batch& batch, std::string* error) {
         break;
       case RECDATA_FZ_TARGET:
         for (uint64_t i = 0; i < rows; i++) {
+          if (i % kPrefetchRows == 0) PrefetchSlots(f, w, i + kPrefetchRows, std::min(rows, i + 2 * kPrefetchRows));
           if (!RowTarget(f, w, i, batch.row_start, batch.training, &bad)) {
             *error = Corrupt(k, i);
             return false;

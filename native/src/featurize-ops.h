@@ -283,14 +283,22 @@ RECDATA_HD bool SameBytes(const uint8_t* a, const uint8_t* b, size_t n) {
   return true;
 }
 
+// A key's first 8 bytes, zero-padded (what a slot holds of it).
+RECDATA_HD uint64_t KeyHead(const uint8_t* p, size_t len) {
+  uint64_t head = 0;
+  memcpy(&head, p, len < 8 ? len : 8);
+  return head;
+}
+
 // The index stored for these bytes, or -1.
 RECDATA_HD int64_t TableFind(const recdata_fz_table& t, uint64_t h, const uint8_t* p, size_t len) {
   if (t.slots == nullptr) return -1;
+  const uint64_t head = KeyHead(p, len);
   uint64_t i = h & t.mask;
   for (;;) {
-    const int64_t s = t.slots[i];
-    if (s < 0) return -1;
-    if (t.hashes[i] == h && t.key_lengths[i] == len && SameBytes(t.keys + t.key_offsets[i], p, len)) return s;
+    const recdata_fz_slot& s = t.slots[i];
+    if (s.value < 0) return -1;
+    if (s.hash == h && s.length == len && s.head == head && (len <= 8 || SameBytes(t.keys + s.offset + 8, p + 8, len - 8))) return s.value;
     i = (i + 1) & t.mask;
   }
 }

@@ -96,10 +96,9 @@ uint64_t NextPow2(uint64_t n) {
 // The table of a vocabulary: value j of `step` (one per row, none null) -> index[j] (or j).
 void BuildTable(Napi::Env env, const recdata_hash_step& step, uint64_t n, const int32_t* index, int algorithm, uint64_t seed, HostTable* t, const std::string& field) {
   const uint64_t slots = NextPow2(2 * n + 1);
-  t->hashes.assign(slots, 0);
-  t->slots.assign(slots, -1);
-  t->key_offsets.assign(slots, 0);
-  t->key_lengths.assign(slots, 0);
+  recdata_fz_slot empty{};
+  empty.value = -1;
+  t->slots.assign(slots, empty);
   t->keys.clear();
   for (uint64_t j = 0; j < n; j++) {
     uint8_t scratch[8];
@@ -107,19 +106,20 @@ void BuildTable(Napi::Env env, const recdata_hash_step& step, uint64_t n, const 
     size_t len = 0;
     bool bad = false;
     if (!StepBytes(step, j, scratch, &p, &len, &bad)) Fail(env, field, bad ? "corrupt values" : "a vocabulary value is null");
+    if (t->keys.size() + len > 0xffffffffULL) Fail(env, field, "the keys exceed 4 GiB");
     const uint64_t h = HashWith(algorithm, p, len, seed);
+    recdata_fz_table view = t->View();
+    if (TableFind(view, h, p, len) >= 0) Fail(env, field, "a value is there twice");
     uint64_t i = h & (slots - 1);
-    while (t->slots[i] >= 0) {
-      if (t->hashes[i] == h && t->key_lengths[i] == len && std::memcmp(t->keys.data() + t->key_offsets[i], p, len) == 0) Fail(env, field, "a value is there twice");
-      i = (i + 1) & (slots - 1);
-    }
-    t->hashes[i] = h;
-    t->slots[i] = index ? index[j] : static_cast<int64_t>(j);
-    t->key_offsets[i] = t->keys.size();
-    t->key_lengths[i] = static_cast<uint32_t>(len);
-    t->keys.insert(t->keys.end(), p, p + len);
+    while (t->slots[i].value >= 0) i = (i + 1) & (slots - 1);
+    recdata_fz_slot& s = t->slots[i];
+    s.hash = h;
+    s.value = index ? index[j] : static_cast<int64_t>(j);
+    s.head = KeyHead(p, len);
+    s.length = static_cast<uint32_t>(len);
+    s.offset = static_cast<uint32_t>(t->keys.size());
+    if (len > 8) t->keys.insert(t->keys.end(), p, p + len);
   }
-  if (t->keys.empty()) t->keys.push_back(0);  // a valid pointer for the device copy
 }
 
 void ParseVocabulary(Napi::Env env, Napi::Object o, HostFeature* hf, const std::string& field) {
@@ -182,11 +182,10 @@ recdata_fz_table HostTable::View() const {
   recdata_fz_table t{};
   if (slots.empty()) return t;
   t.mask = slots.size() - 1;
-  t.hashes = hashes.data();
   t.slots = slots.data();
-  t.key_offsets = key_offsets.data();
-  t.key_lengths = key_lengths.data();
-  t.keys = keys.data();
+  // Never null: the device copy needs an address even when every key fits its slot.
+  static const uint8_t kNoKeys[8] = {0};
+  t.keys = keys.empty() ? kNoKeys : keys.data();
   t.key_bytes = keys.size();
   return t;
 }
@@ -257,8 +256,8 @@ void ParsePlan(Napi::Env env, Napi::Array features, Plan* out) {
           f.counts = hf->counts.data();
           f.sums = hf->sums.data();
           // Every index the table holds must have its statistics.
-          for (int64_t s : hf->table.slots) {
-            if (s >= static_cast<int64_t>(categories)) Fail(env, field + ".vocabulary.index", "a category index is out of range");
+          for (const recdata_fz_slot& s : hf->table.slots) {
+            if (s.value >= static_cast<int64_t>(categories)) Fail(env, field + ".vocabulary.index", "a category index is out of range");
           }
         }
         break;

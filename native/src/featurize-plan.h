@@ -17,10 +17,7 @@ namespace fz {
 
 // A lookup table from values' bytes to indices (recdata_fz_table), owning its arrays.
 struct HostTable {
-  std::vector<uint64_t> hashes;
-  std::vector<int64_t> slots;
-  std::vector<uint64_t> key_offsets;
-  std::vector<uint32_t> key_lengths;
+  std::vector<recdata_fz_slot> slots;
   std::vector<uint8_t> keys;
   recdata_fz_table View() const;
 };

@@ -12,6 +12,6 @@ export { JsExecutor, type FeaturizeExecutor, type FeaturizeBackend } from './bac
 export { log1p64, roundHalfEven, float32ToFloat16Bits, float16BitsToNumber } from './float.js';
 export { KllSketch } from './sketch/kll.js';
 export { FrequencyTable } from './sketch/frequency.js';
-export { kllRankError, type StateOf } from './state.js';
+export { kllRankError, type StateOf, type NormalizeState, type MinmaxState, type CategorifyState, type QuantileState, type FillState, type TargetState, type QuantizeState, type Vocabulary } from './state.js';
 export { parseByteSize, parseLayout } from './options.js';
 export { openFeaturizeExecutor, createFeaturizeExecutor, featurizeAddon, FEATURIZE_KERNELS, type ExecutorOptions } from './backend-native.js';
