@@ -1,5 +1,7 @@
 // The js backend: every op through its TypeScript twin, on the main thread. It is
 // the reference the native and CUDA backends are held to, bit for bit.
+import { errors } from '@recdata/core';
+import { CorruptColumnError } from '@recdata/hash';
 import type { BatchWork } from './batch-io.js';
 import type { Key } from './keys.js';
 import { bucketize, clipFn, fillMissing, log1pFn, mapDense, minmaxFn, normalizeFn } from './kernels/js-dense.js';
@@ -37,7 +39,13 @@ export class JsExecutor implements FeaturizeExecutor {
   }
 
   async run(work: BatchWork): Promise<void> {
-    runJs(this.plan, work, this.codes, this.targets, this.boundaries);
+    try {
+      runJs(this.plan, work, this.codes, this.targets, this.boundaries);
+    } catch (e) {
+      // The hash kernels' word for bytes that cannot be a valid column.
+      if (e instanceof CorruptColumnError) throw errors.badInput(`corrupt column data: ${e.message}`);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {}
