@@ -44,7 +44,8 @@ export const SPEC = `features:
   - { name: hist_pad, op: seq_pad, input: hist, length: ${SEQ_LENGTH} }
 `;
 
-function chunk(start: number, n: number): RecordBatch {
+/** Rows start .. start + n - 1 as one batch. */
+export function chunk(start: number, n: number): RecordBatch {
   const x = new Float64Array(n);
   const d = new Int32Array(n);
   const user = new BigInt64Array(n);
