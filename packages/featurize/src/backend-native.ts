@@ -8,7 +8,8 @@ import { chooseBackend, errors, loadNative, requestedBackend, type KernelSupport
 import { ALGORITHMS, describeStep } from '@recdata/hash';
 import { JsExecutor, type FeaturizeBackend, type FeaturizeExecutor } from './backend-js.js';
 import type { BatchWork } from './batch-io.js';
-import { keysToData, keyValueType, type Key } from './keys.js';
+import { keyTypeOf } from './bind.js';
+import { keysToData, type Key } from './keys.js';
 import type { PlannedFeature, TransformPlan } from './plan.js';
 import type { CategorifyState, FillState, MinmaxState, NormalizeState, QuantileState, TargetState } from './state.js';
 import { targetTables } from './tables.js';
@@ -80,11 +81,6 @@ function vocabulary(keys: Key[], type: DataType, index?: Int32Array): object {
   return { rows: keys.length, step: describeStep(keysToData(keys, type)), index };
 }
 
-function keyTypeOf(p: PlannedFeature): DataType {
-  const t = p.bound.inputTypes[0];
-  return keyValueType(t.typeId === Type.List ? (t as unknown as { valueType: DataType }).valueType : t);
-}
-
 function algorithmIndex(name: string): number {
   return ALGORITHMS.indexOf(name as (typeof ALGORITHMS)[number]);
 }
@@ -113,7 +109,7 @@ function planFeature(p: PlannedFeature): object {
     case 'categorify': {
       const s = p.state as CategorifyState;
       const oov = f.params.oov_buckets;
-      return { op, algorithm: algorithmIndex(f.params.algorithm), seed: f.params.seed, buckets: BigInt(oov), codeBase: 2 + oov, vocabulary: vocabulary(s.vocabulary.keys, keyTypeOf(p)) };
+      return { op, algorithm: algorithmIndex(f.params.algorithm), seed: f.params.seed, buckets: BigInt(oov), codeBase: 2 + oov, vocabulary: vocabulary(s.vocabulary.keys, keyTypeOf(p.bound)) };
     }
     case 'hash_bucket':
     case 'hashed_cross':
@@ -144,7 +140,7 @@ function planFeature(p: PlannedFeature): object {
         totalSums: t.totalSums,
         counts: t.counts,
         sums: t.sums,
-        vocabulary: vocabulary(keys, keyTypeOf(p), Int32Array.from(index)),
+        vocabulary: vocabulary(keys, keyTypeOf(p.bound), Int32Array.from(index)),
       };
     }
     case 'seq_pad':

@@ -162,3 +162,10 @@ export function outputFields(b: BoundFeature): Field[] {
 }
 
 export { isTimeLike };
+
+/** The value type of a feature's keys: a dictionary's values, a list's items (categorify, target_encode). */
+export function keyTypeOf(b: BoundFeature): DataType {
+  const t = b.inputTypes[0];
+  const leaf = t.typeId === Type.List ? (t as List).valueType : t;
+  return DataType.isDictionary(leaf) ? (leaf as Dictionary).dictionary : leaf;
+}

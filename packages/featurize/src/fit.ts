@@ -33,9 +33,16 @@ interface Accumulator {
   finish(): FittedState;
 }
 
-/** Bytes one counted value costs (map entry, key, counters), for the capacity from --memory-limit. */
+/** Bytes a counted value costs at least (map entry, a short key, counters): the capacity in values. */
 const BYTES_PER_VALUE = 160;
 const MIN_CAPACITY = 1024;
+
+interface Budget {
+  /** Values a counter may hold. */
+  capacity: number;
+  /** Bytes its values may take (long keys fill it before the capacity). */
+  bytes: number;
+}
 
 class Moments {
   n = 0;
@@ -65,7 +72,7 @@ function column(batch: RecordBatch, index: number): Data {
   return batch.data.children[index];
 }
 
-function accumulatorFor(b: BoundFeature, capacity: number): Accumulator {
+function accumulatorFor(b: BoundFeature, budget: Budget): Accumulator {
   const f = b.feature;
   const input = b.inputs[0];
   switch (f.op) {
@@ -122,9 +129,9 @@ function accumulatorFor(b: BoundFeature, capacity: number): Accumulator {
       };
     }
     case 'categorify':
-      return categorifyAccumulator(b, capacity);
+      return categorifyAccumulator(b, budget);
     case 'target_encode':
-      return targetAccumulator(b, capacity);
+      return targetAccumulator(b, budget);
     case 'quantize': {
       let rows = 0;
       let elements = 0;
@@ -149,9 +156,9 @@ function accumulatorFor(b: BoundFeature, capacity: number): Accumulator {
 }
 
 /** Counts every non-null value (every non-null element of a list). */
-function categorifyAccumulator(b: BoundFeature, capacity: number): Accumulator {
+function categorifyAccumulator(b: BoundFeature, budget: Budget): Accumulator {
   const f = b.feature as Extract<Feature, { op: 'categorify' }>;
-  const table = new FrequencyTable(capacity);
+  const table = new FrequencyTable(budget.capacity, 0, budget.bytes);
   const count = (data: Data, from: number, to: number) => {
     const key = keyReader(data);
     for (let i = from; i < to; i++) {
@@ -188,10 +195,10 @@ function categorifyAccumulator(b: BoundFeature, capacity: number): Accumulator {
 /** A null category is a category of its own (the key null); rows without a finite target are left out. */
 const NULL_CATEGORY = null as unknown as Key;
 
-function targetAccumulator(b: BoundFeature, capacity: number): Accumulator {
+function targetAccumulator(b: BoundFeature, budget: Budget): Accumulator {
   const f = b.feature as Extract<Feature, { op: 'target_encode' }>;
   const k = f.params.folds;
-  const table = new FrequencyTable(capacity, 2 * k);
+  const table = new FrequencyTable(budget.capacity, 2 * k, budget.bytes);
   const foldCounts = new Float64Array(k);
   const foldSums = new Float64Array(k);
   return {
@@ -236,9 +243,9 @@ function targetAccumulator(b: BoundFeature, capacity: number): Accumulator {
 export async function fit(input: BatchStream, spec: FeatureSpec, options: FitOptions = {}): Promise<FitResult> {
   const bound = bindSpec(spec, input.schema, true);
   const counters = bound.features.filter((b) => b.feature.op === 'categorify' || b.feature.op === 'target_encode');
-  const budget = options.memoryLimit ?? 2 ** 30;
-  const capacity = Math.max(MIN_CAPACITY, Math.floor(budget / Math.max(1, counters.length) / BYTES_PER_VALUE));
-  const accumulators = bound.features.map((b) => accumulatorFor(b, capacity));
+  const share = (options.memoryLimit ?? 2 ** 30) / Math.max(1, counters.length);
+  const budget: Budget = { capacity: Math.max(MIN_CAPACITY, Math.floor(share / BYTES_PER_VALUE)), bytes: Math.max(share, MIN_CAPACITY * BYTES_PER_VALUE) };
+  const accumulators = bound.features.map((b) => accumulatorFor(b, budget));
   let rows = 0;
   for await (const batch of input) {
     for (const a of accumulators) a.add(batch, rows);

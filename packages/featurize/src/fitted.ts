@@ -5,12 +5,12 @@
 // fitted ones (exit 65, naming the difference): the training-serving check.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Data, DataType, Field, FixedSizeList, Float64, Int64, Schema, Type, type List } from 'apache-arrow';
+import { Data, DataType, Field, FixedSizeList, Float64, Int64, Schema, Type } from 'apache-arrow';
 import { ArrowReader, batchStream, errors, makeBatch, RECDATA_VERSION, typeName, writeBatchStream } from '@recdata/core';
 import { xxh64 } from '@recdata/hash';
-import { bindSpec, type BoundSpec } from './bind.js';
+import { bindSpec, keyTypeOf, type BoundSpec } from './bind.js';
 import type { FitResult, FittedState } from './fit.js';
-import { keyFromJson, keyReader, keysToData, keyToJson, keyValueType, type Key } from './keys.js';
+import { keyFromJson, keyReader, keysToData, keyToJson, type Key } from './keys.js';
 import { readFloat64 } from './numbers.js';
 import { parseSpecText, readText } from './spec-parse.js';
 import { columnsRead, featureToJson, paramsToJson, type Feature, type FeatureSpec } from './spec.js';
@@ -100,17 +100,12 @@ function withNulls(data: Data, nulls: boolean[]): Data {
   return new Data(data.type, 0, data.length, nullCount, [data.valueOffsets, data.values, bitmap, undefined] as never, data.children);
 }
 
-/** The value type a feature's keys have (a dictionary's values, a list's items). */
-function keyTypeOf(bound: BoundSpec, index: number): DataType {
-  const t = bound.features[index].inputTypes[0];
-  return keyValueType(t.typeId === Type.List ? (t as List).valueType : t);
-}
 
 async function stateToJson(result: FitResult, index: number, fittedFile: string, written: string[]): Promise<unknown> {
   const b = result.bound.features[index];
   const state = result.states[index];
   const f = b.feature;
-  const keyType = keyTypeOf(result.bound, index);
+  const keyType = keyTypeOf(b);
   if (f.op === 'categorify') {
     const s = state as CategorifyState;
     const head = { values: s.values, distinct: s.distinct, exact: s.exact, count_error: s.count_error, cardinality: s.cardinality, size: s.vocabulary.keys.length };
@@ -301,7 +296,7 @@ export async function decodeStates(model: FittedModel, bound: BoundSpec): Promis
     const f = bound.features[i].feature;
     const s = model.rawStates[i];
     const line = f.line;
-    const keyType = keyTypeOf(bound, i);
+    const keyType = keyTypeOf(bound.features[i]);
     switch (f.op) {
       case 'normalize':
         states.push({ count: num(model, line, s, 'count'), mean: num(model, line, s, 'mean'), std: num(model, line, s, 'std') });

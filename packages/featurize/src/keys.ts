@@ -101,15 +101,26 @@ function leafReader(data: Data): (i: number) => Key {
   }
 }
 
-/** Keys of a leaf or dictionary column, row by row. */
-export function keyReader(data: Data): KeyReader {
-  if (DataType.isDictionary(data.type)) {
-    const dict = data.dictionary as Vector;
-    const keys: (Key | null)[] = [];
+// A stream's batches share their dictionary: its keys are read once.
+const dictionaryCache = new WeakMap<Vector, (Key | null)[]>();
+
+function dictionaryKeys(dict: Vector): (Key | null)[] {
+  let keys = dictionaryCache.get(dict);
+  if (!keys) {
+    keys = [];
     for (const chunk of dict.data) {
       const read = leafReader(chunk);
       for (let j = 0; j < chunk.length; j++) keys.push(validAt(chunk, j) ? read(j) : null);
     }
+    dictionaryCache.set(dict, keys);
+  }
+  return keys;
+}
+
+/** Keys of a leaf or dictionary column, row by row. */
+export function keyReader(data: Data): KeyReader {
+  if (DataType.isDictionary(data.type)) {
+    const keys = dictionaryKeys(data.dictionary as Vector);
     const indices = data.values as ArrayLike<number | bigint>;
     return (i) => {
       if (!validAt(data, i)) return null;

@@ -100,22 +100,29 @@ describe('properties', () => {
   it('fit capped by memory: Space-Saving keeps every frequent value, and counts over-estimate by at most their error', async () => {
     const { FrequencyTable } = await import('../src/index.ts');
     await fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 3000 }), fc.integer({ min: 1, max: 40 }), (xs, capacity) => {
-        const t = new FrequencyTable(capacity);
-        const truth = new Map<number, number>();
-        for (const x of xs) {
-          t.add(x);
-          truth.set(x, (truth.get(x) ?? 0) + 1);
-        }
-        for (const [v, n] of truth) {
-          const slot = t.slotOf(v);
-          if (n > xs.length / capacity) assert.notEqual(slot, undefined, `${v} (${n} of ${xs.length}) was dropped`);
-          if (slot !== undefined) {
-            assert.ok(t.counts[slot] >= n && t.counts[slot] - t.errors[slot] <= n, `count of ${v}: ${t.counts[slot]} (error ${t.errors[slot]}), true ${n}`);
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 30 })), { minLength: 1, maxLength: 3000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.option(fc.integer({ min: 100, max: 4000 }), { nil: undefined }),
+        (xs, capacity, bytes) => {
+          const t = new FrequencyTable(capacity, 0, bytes ?? Infinity);
+          const truth = new Map<number | string, number>();
+          for (const x of xs) {
+            t.add(x);
+            truth.set(x, (truth.get(x) ?? 0) + 1);
           }
-        }
-        assert.equal(t.exact, truth.size <= capacity);
-      }),
+          // The counter holds t.size values once full (the capacity, or fewer when long keys filled its bytes).
+          for (const [v, n] of truth) {
+            const slot = t.slotOf(v);
+            if (n > xs.length / t.size) assert.notEqual(slot, undefined, `${v} (${n} of ${xs.length}) was dropped`);
+            if (slot !== undefined) {
+              assert.ok(t.counts[slot] >= n && t.counts[slot] - t.errors[slot] <= n, `count of ${v}: ${t.counts[slot]} (error ${t.errors[slot]}), true ${n}`);
+            }
+          }
+          assert.equal(t.exact, truth.size === t.size);
+          if (bytes === undefined) assert.equal(t.exact, truth.size <= capacity);
+        },
+      ),
       { numRuns: 100 },
     );
   });

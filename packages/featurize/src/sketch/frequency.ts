@@ -1,5 +1,6 @@
 // Value counts in bounded memory. Exact while the distinct values fit the
-// capacity; past it, the Space-Saving algorithm (Metwally, Agrawal and El Abbadi,
+// capacity (a number of values, and bytes: a value costs its key's length plus
+// its counters); past it, the Space-Saving algorithm (Metwally, Agrawal and El Abbadi,
 // 2005): a new value takes the slot of the value counted least, inheriting its
 // count as an over-estimate. Every value seen more than total/capacity times is
 // then still held, and every held count is at most its true count plus its slot's
@@ -10,6 +11,9 @@ import { compareKeys, type Key } from '../keys.js';
 export class FrequencyTable {
   readonly capacity: number;
   readonly payloadWidth: number;
+  readonly byteBudget: number;
+  /** Bytes the held values cost (keys, counters, map entries: an estimate). */
+  bytes = 0;
   private readonly index = new Map<Key, number>();
   keys: Key[] = [];
   counts: Float64Array;
@@ -22,10 +26,11 @@ export class FrequencyTable {
   private heap: Int32Array | null = null;
   private heapPos: Int32Array | null = null;
 
-  constructor(capacity: number, payloadWidth = 0) {
+  constructor(capacity: number, payloadWidth = 0, byteBudget = Infinity) {
     if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.payloadWidth = payloadWidth;
+    this.byteBudget = byteBudget;
     const initial = Math.min(capacity, 1024);
     this.counts = new Float64Array(initial);
     this.errors = new Float64Array(initial);
@@ -50,8 +55,10 @@ export class FrequencyTable {
       if (this.heap) this.siftDown(this.heapPos![slot]);
       return slot;
     }
-    if (this.keys.length < this.capacity) {
+    const cost = this.cost(key);
+    if (!this.heap && this.keys.length < this.capacity && (this.keys.length === 0 || this.bytes + cost <= this.byteBudget)) {
       slot = this.keys.length;
+      this.bytes += cost;
       if (slot === this.counts.length) this.growTo(Math.min(this.capacity, slot * 2));
       this.keys.push(key);
       this.index.set(key, slot);
@@ -60,6 +67,7 @@ export class FrequencyTable {
     }
     if (!this.heap) this.buildHeap();
     slot = this.heap![0];
+    this.bytes += cost - this.cost(this.keys[slot]);
     this.index.delete(this.keys[slot]);
     this.evictions++;
     this.keys[slot] = key;
@@ -69,6 +77,11 @@ export class FrequencyTable {
     if (this.payloadWidth > 0) this.payload.fill(0, slot * this.payloadWidth, (slot + 1) * this.payloadWidth);
     this.siftDown(0);
     return slot;
+  }
+
+  /** What a held value costs: its key's bytes, its counters and its share of the map. */
+  private cost(key: Key): number {
+    return 96 + (typeof key === 'string' ? key.length : 8) + 8 * this.payloadWidth;
   }
 
   slotOf(key: Key): number | undefined {
