@@ -39,7 +39,9 @@ class Carver {
     this.total += (bytes + ALIGN - 1) & ~(ALIGN - 1);
   }
   carve(): ArrayBuffer {
-    const buffer = new ArrayBuffer(Math.max(this.total, 8));
+    // Not zeroed: the kernels write every value slot, validity is filled below, and
+    // the padding between regions is never part of an Arrow buffer.
+    const buffer = Buffer.allocUnsafeSlow(Math.max(this.total, 8)).buffer as ArrayBuffer;
     let at = 0;
     for (const s of this.sizes) {
       s.make(buffer, at);
