@@ -231,6 +231,9 @@ print(arr.shape[0], arr.shape[1], c.dtype)`,
       r = await runCli(['gpu-featurize', 'fit', '--spec', SPEC, train]);
       assert.equal(r.code, 2);
       assert.match(errorLine(r), /Missing required flag/i);
+      r = await runCli(['gpu-featurize', 'fit', '--spec', SPEC, train, '-o', '-']);
+      assert.equal(r.code, 2);
+      assert.match(errorLine(r), /expected a file name \(fit writes sidecar vocabularies next to it\) for --output, got "-"/);
     });
   });
 

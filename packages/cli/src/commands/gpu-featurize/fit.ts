@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { ArrowReader, type BatchStream } from '@recdata/core';
+import { ArrowReader, errors, type BatchStream } from '@recdata/core';
 import { fit, INLINE_LIMIT, OPS, parseByteSize, readSpecFile, writeFitted } from '@recdata/featurize';
 import { BaseCommand } from '../../base-command.js';
 import { commonFlags, inputFilesArg, progressFlag } from '../../flags.js';
@@ -28,6 +28,7 @@ Spec mistakes (unknown op, unknown column, a parameter of the wrong type) exit 2
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(GpuFeaturizeFit);
     this.verbose = flags.verbose;
+    if (flags.output === '-') throw errors.badFlagValue('output', 'a file name (fit writes sidecar vocabularies next to it)', flags.output);
     const memoryLimit = parseByteSize('memory-limit', flags['memory-limit']);
     const spec = readSpecFile(flags.spec);
     const reader = await ArrowReader.open(argv as string[]);
