@@ -5,51 +5,24 @@
 
 #include "featurize-ops.h"
 #include "hash-napi.h"
+#include "napi-fields.h"
 
 namespace recdata {
 namespace fz {
 namespace {
 
-struct Typed {
-  napi_typedarray_type type;
-  size_t length;  // elements
-  uint8_t* data;
-  size_t bytes;
-};
-
-[[noreturn]] void Fail(Napi::Env env, const std::string& field, const std::string& what) {
-  throw Napi::TypeError::New(env, "featurize: " + field + ": " + what);
-}
-
-bool Absent(Napi::Value v) { return v.IsUndefined() || v.IsNull(); }
-
-Typed GetTyped(Napi::Env env, Napi::Value value, const std::string& field) {
-  if (!value.IsTypedArray()) Fail(env, field, "expected a typed array");
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  Typed t;
-  t.type = array.TypedArrayType();
-  t.length = array.ElementLength();
-  t.bytes = array.ByteLength();
-  t.data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-  return t;
-}
+using fields::Fail;
+using fields::GetBitmap;
+using fields::GetCount;
+using fields::GetDouble;
+using fields::GetTyped;
+using fields::IsAbsent;
+using fields::Typed;
 
 Typed GetTypedOf(Napi::Env env, Napi::Object o, const char* key, napi_typedarray_type type, const char* expected, const std::string& field) {
   Typed t = GetTyped(env, o.Get(key), field + "." + key);
   if (t.type != type) Fail(env, field + "." + key, std::string("expected a ") + expected);
   return t;
-}
-
-double GetDouble(Napi::Env env, Napi::Object o, const char* key, const std::string& field) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) Fail(env, field + "." + key, "expected a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
-
-uint64_t GetCount(Napi::Env env, Napi::Object o, const char* key, const std::string& field) {
-  double d = GetDouble(env, o, key, field);
-  if (!(d >= 0 && d <= 9007199254740992.0) || std::floor(d) != d) Fail(env, field + "." + key, "expected a non-negative integer");
-  return static_cast<uint64_t>(d);
 }
 
 int64_t GetInt(Napi::Env env, Napi::Object o, const char* key, const std::string& field) {
@@ -59,12 +32,7 @@ int64_t GetInt(Napi::Env env, Napi::Object o, const char* key, const std::string
 }
 
 uint64_t GetBig(Napi::Env env, Napi::Object o, const char* key, const std::string& field) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsBigInt()) Fail(env, field + "." + key, "expected a bigint");
-  bool lossless = false;
-  uint64_t x = v.As<Napi::BigInt>().Uint64Value(&lossless);
-  if (!lossless) Fail(env, field + "." + key, "expected a bigint from 0 to 2^64-1");
-  return x;
+  return fields::GetBigUint64(env, o.Get(key), field + "." + key);
 }
 
 bool GetBool(Napi::Object o, const char* key) { return o.Get(key).ToBoolean().Value(); }
@@ -75,16 +43,6 @@ std::vector<double> GetDoubles(Napi::Env env, Napi::Object o, const char* key, s
   std::vector<double> out(t.length);
   if (t.length > 0) std::memcpy(out.data(), t.data, t.bytes);
   return out;
-}
-
-// Bits [offset, offset + bits) must lie in the bitmap.
-const uint8_t* GetBitmap(Napi::Env env, Napi::Object o, const char* key, uint64_t offset, uint64_t bits, const std::string& field) {
-  Napi::Value v = o.Get(key);
-  if (Absent(v)) return nullptr;
-  Typed t = GetTyped(env, v, field + "." + key);
-  if (t.type != napi_uint8_array) Fail(env, field + "." + key, "expected a Uint8Array");
-  if (bits > 0 && (offset + bits + 7) / 8 > t.bytes) Fail(env, field + "." + key, "shorter than its bits");
-  return t.data;
 }
 
 uint64_t NextPow2(uint64_t n) {
@@ -124,7 +82,7 @@ void BuildTable(Napi::Env env, const recdata_hash_step& step, uint64_t n, const 
 
 void ParseVocabulary(Napi::Env env, Napi::Object o, HostFeature* hf, const std::string& field) {
   Napi::Value v = o.Get("vocabulary");
-  if (Absent(v)) return;
+  if (IsAbsent(v)) return;
   if (!v.IsObject()) Fail(env, field + ".vocabulary", "expected an object");
   Napi::Object vo = v.As<Napi::Object>();
   const uint64_t n = GetCount(env, vo, "rows", field + ".vocabulary");
@@ -133,7 +91,7 @@ void ParseVocabulary(Napi::Env env, Napi::Object o, HostFeature* hf, const std::
   recdata_hash_step step;
   recdata::hash::ParseStep(env, sv.As<Napi::Object>(), n, field + ".vocabulary.step", &step);
   const int32_t* index = nullptr;
-  if (!Absent(vo.Get("index"))) {
+  if (!IsAbsent(vo.Get("index"))) {
     Typed t = GetTypedOf(env, vo, "index", napi_int32_array, "Int32Array", field + ".vocabulary");
     if (t.length < n) Fail(env, field + ".vocabulary.index", "fewer indices than values");
     index = reinterpret_cast<const int32_t*>(t.data);
@@ -146,20 +104,6 @@ int NumType(Napi::Env env, Napi::Object o, const std::string& field) {
   int64_t t = GetInt(env, o, "type", field);
   if (t < RECDATA_FZ_I8 || t > RECDATA_FZ_F64) Fail(env, field + ".type", "unknown numeric type");
   return static_cast<int>(t);
-}
-
-uint64_t NumWidth(int type) {
-  switch (type) {
-    case RECDATA_FZ_I8:
-    case RECDATA_FZ_U8: return 1;
-    case RECDATA_FZ_I16:
-    case RECDATA_FZ_U16:
-    case RECDATA_FZ_F16: return 2;
-    case RECDATA_FZ_I32:
-    case RECDATA_FZ_U32:
-    case RECDATA_FZ_F32: return 4;
-    default: return 8;
-  }
 }
 
 void ParseNumeric(Napi::Env env, Napi::Object o, uint64_t need, recdata_fz_numeric* n, const std::string& field) {
@@ -229,7 +173,7 @@ void ParsePlan(Napi::Env env, Napi::Array features, Plan* out) {
           f.buckets = GetBig(env, o, "buckets", field);
           if (f.buckets == 0) Fail(env, field + ".buckets", "expected at least 1");
         }
-        if (f.op == RECDATA_FZ_HASH_BUCKET && !Absent(o.Get("nullHash"))) {
+        if (f.op == RECDATA_FZ_HASH_BUCKET && !IsAbsent(o.Get("nullHash"))) {
           f.has_null_hash = 1;
           f.null_hash = GetBig(env, o, "nullHash", field);
         }

@@ -4,59 +4,19 @@
 #include <cstring>
 #include <string>
 
+#include "napi-fields.h"
+
 namespace recdata {
 namespace hash {
 namespace {
 
-struct Typed {
-  napi_typedarray_type type;
-  size_t length;  // elements
-  uint8_t* data;
-  size_t bytes;
-};
-
-[[noreturn]] void Fail(Napi::Env env, const std::string& field, const std::string& what) {
-  throw Napi::TypeError::New(env, "hash job: " + field + ": " + what);
-}
-
-Typed GetTyped(Napi::Env env, Napi::Value value, const std::string& field) {
-  if (!value.IsTypedArray()) Fail(env, field, "expected a typed array");
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  Typed t;
-  t.type = array.TypedArrayType();
-  t.length = array.ElementLength();
-  t.bytes = array.ByteLength();
-  t.data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-  return t;
-}
-
-bool IsAbsent(Napi::Value v) { return v.IsUndefined() || v.IsNull(); }
-
-uint64_t GetCount(Napi::Env env, Napi::Object o, const char* key, const std::string& field) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) Fail(env, field + "." + key, "expected a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= 9007199254740992.0) || std::floor(d) != d) Fail(env, field + "." + key, "expected a non-negative integer");
-  return static_cast<uint64_t>(d);
-}
-
-uint64_t GetBigUint64(Napi::Env env, Napi::Value v, const std::string& field) {
-  if (!v.IsBigInt()) Fail(env, field, "expected a bigint");
-  bool lossless = false;
-  uint64_t x = v.As<Napi::BigInt>().Uint64Value(&lossless);
-  if (!lossless) Fail(env, field, "expected a bigint from 0 to 2^64-1");
-  return x;
-}
-
-// A bitmap of `bits` bits from `offset`, or null.
-const uint8_t* GetBitmap(Napi::Env env, Napi::Object o, const char* key, uint64_t offset, uint64_t bits, const std::string& field) {
-  Napi::Value v = o.Get(key);
-  if (IsAbsent(v)) return nullptr;
-  Typed t = GetTyped(env, v, field + "." + key);
-  if (t.type != napi_uint8_array) Fail(env, field + "." + key, "expected a Uint8Array");
-  if (bits > 0 && (offset + bits + 7) / 8 > t.bytes) Fail(env, field + "." + key, "shorter than its bits");
-  return t.data;
-}
+using fields::Fail;
+using fields::GetBigUint64;
+using fields::GetBitmap;
+using fields::GetCount;
+using fields::GetTyped;
+using fields::IsAbsent;
+using fields::Typed;
 
 int IndexType(napi_typedarray_type type) {
   switch (type) {
@@ -151,27 +111,27 @@ void ParseStep(Napi::Env env, Napi::Object so, uint64_t rows, const std::string&
 void ParseJob(Napi::Env env, Napi::Object o, ParsedJob* out) {
   recdata_hash_job& job = out->job;
   Napi::Value algorithm = o.Get("algorithm");
-  if (!algorithm.IsNumber()) Fail(env, "algorithm", "expected a number");
+  if (!algorithm.IsNumber()) Fail(env, "job.algorithm", "expected a number");
   job.algorithm = algorithm.As<Napi::Number>().Int32Value();
-  if (job.algorithm < 0 || job.algorithm > 3) Fail(env, "algorithm", "expected 0 to 3");
-  job.seed = GetBigUint64(env, o.Get("seed"), "seed");
-  if (job.algorithm == 2 && job.seed > 0xffffffffULL) Fail(env, "seed", "murmur3 takes a 32-bit seed");
+  if (job.algorithm < 0 || job.algorithm > 3) Fail(env, "job.algorithm", "expected 0 to 3");
+  job.seed = GetBigUint64(env, o.Get("seed"), "job.seed");
+  if (job.algorithm == 2 && job.seed > 0xffffffffULL) Fail(env, "job.seed", "murmur3 takes a 32-bit seed");
   job.k0 = job.k1 = 0;
   if (job.algorithm == 3) {
-    Typed key = GetTyped(env, o.Get("key"), "key");
-    if (key.type != napi_uint8_array || key.bytes != 16) Fail(env, "key", "expected a Uint8Array of 16 bytes");
+    Typed key = GetTyped(env, o.Get("key"), "job.key");
+    if (key.type != napi_uint8_array || key.bytes != 16) Fail(env, "job.key", "expected a Uint8Array of 16 bytes");
     std::memcpy(&job.k0, key.data, 8);
     std::memcpy(&job.k1, key.data + 8, 8);
   }
   job.rows = GetCount(env, o, "rows", "job");
 
   Napi::Value stepsValue = o.Get("steps");
-  if (!stepsValue.IsArray()) Fail(env, "steps", "expected an array");
+  if (!stepsValue.IsArray()) Fail(env, "job.steps", "expected an array");
   Napi::Array steps = stepsValue.As<Napi::Array>();
-  if (steps.Length() == 0) Fail(env, "steps", "expected at least one step");
+  if (steps.Length() == 0) Fail(env, "job.steps", "expected at least one step");
   out->steps.resize(steps.Length());
   for (uint32_t s = 0; s < steps.Length(); s++) {
-    std::string field = "steps[" + std::to_string(s) + "]";
+    std::string field = "job.steps[" + std::to_string(s) + "]";
     Napi::Value sv = steps.Get(s);
     if (!sv.IsObject()) Fail(env, field, "expected an object");
     ParseStep(env, sv.As<Napi::Object>(), job.rows, field, &out->steps[s]);
@@ -180,37 +140,37 @@ void ParseJob(Napi::Env env, Napi::Object o, ParsedJob* out) {
   job.step_count = out->steps.size();
 
   Napi::Value kind = o.Get("outputKind");
-  if (!kind.IsNumber()) Fail(env, "outputKind", "expected a number");
+  if (!kind.IsNumber()) Fail(env, "job.outputKind", "expected a number");
   job.output_kind = kind.As<Napi::Number>().Int32Value();
-  Typed output = GetTyped(env, o.Get("output"), "output");
+  Typed output = GetTyped(env, o.Get("output"), "job.output");
   switch (job.output_kind) {
     case RECDATA_OUTPUT_U64:
-      if (output.type != napi_biguint64_array) Fail(env, "output", "expected a BigUint64Array");
-      if (job.algorithm == 2) Fail(env, "outputKind", "murmur3 hashes are uint32");
+      if (output.type != napi_biguint64_array) Fail(env, "job.output", "expected a BigUint64Array");
+      if (job.algorithm == 2) Fail(env, "job.outputKind", "murmur3 hashes are uint32");
       break;
     case RECDATA_OUTPUT_U32:
-      if (output.type != napi_uint32_array) Fail(env, "output", "expected a Uint32Array");
-      if (job.algorithm != 2) Fail(env, "outputKind", "only murmur3 hashes are uint32");
+      if (output.type != napi_uint32_array) Fail(env, "job.output", "expected a Uint32Array");
+      if (job.algorithm != 2) Fail(env, "job.outputKind", "only murmur3 hashes are uint32");
       break;
     case RECDATA_OUTPUT_BUCKET:
-      if (output.type != napi_bigint64_array) Fail(env, "output", "expected a BigInt64Array");
+      if (output.type != napi_bigint64_array) Fail(env, "job.output", "expected a BigInt64Array");
       break;
     default:
-      Fail(env, "outputKind", "expected 0 to 2");
+      Fail(env, "job.outputKind", "expected 0 to 2");
   }
-  if (output.length < job.rows) Fail(env, "output", "shorter than rows");
+  if (output.length < job.rows) Fail(env, "job.output", "shorter than rows");
   job.output = output.data;
   job.buckets = 0;
   if (job.output_kind == RECDATA_OUTPUT_BUCKET) {
-    job.buckets = GetBigUint64(env, o.Get("buckets"), "buckets");
-    if (job.buckets == 0) Fail(env, "buckets", "expected a positive modulus");
+    job.buckets = GetBigUint64(env, o.Get("buckets"), "job.buckets");
+    if (job.buckets == 0) Fail(env, "job.buckets", "expected a positive modulus");
   }
-  Typed validity = GetTyped(env, o.Get("validity"), "validity");
-  if (validity.type != napi_uint8_array || validity.bytes < (job.rows + 7) / 8) Fail(env, "validity", "expected a Uint8Array of ceil(rows / 8) bytes");
+  Typed validity = GetTyped(env, o.Get("validity"), "job.validity");
+  if (validity.type != napi_uint8_array || validity.bytes < (job.rows + 7) / 8) Fail(env, "job.validity", "expected a Uint8Array of ceil(rows / 8) bytes");
   job.validity = validity.data;
   Napi::Value nullHash = o.Get("nullHash");
   job.has_null_hash = IsAbsent(nullHash) ? 0 : 1;
-  job.null_hash = job.has_null_hash ? GetBigUint64(env, nullHash, "nullHash") : 0;
+  job.null_hash = job.has_null_hash ? GetBigUint64(env, nullHash, "job.nullHash") : 0;
 }
 
 }  // namespace hash
