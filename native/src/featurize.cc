@@ -8,16 +8,14 @@
 //   plan.close(): lets the threads finish, then stops them.
 // A batch is described in packages/featurize/src/backend-native.ts; the pool keeps
 // a reference to its object (and through it every buffer) until it completes.
-#include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "featurize-kernel.h"
 #include "featurize-plan.h"
+#include "job-pool.h"
 #include "registry.h"
 
 #ifdef RECDATA_WITH_CUDA
@@ -47,13 +45,21 @@ class FeaturizePlan : public Napi::ObjectWrap<FeaturizePlan> {
     threads_ = info[1].As<Napi::Number>().Int32Value();
     if (threads_ < 1 || threads_ > 1024) throw Napi::RangeError::New(env, "FeaturizePlan: threads must be 1 to 1024");
     recdata::fz::ParsePlan(env, info[0].As<Napi::Array>(), &plan_);
-    completions_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "recdata featurize completions", 0, 1);
-    completions_.Unref(env);
-    for (int i = 0; i < threads_; i++) workers_.emplace_back([this] { Work(); });
+    pool_ = std::make_unique<recdata::JobPool<Pending>>(
+        env, "recdata featurize completions", threads_, this, [this](Pending& job) { Execute(&job); },
+        [](Napi::Env env, Pending& job) {
+          if (job.ok) {
+            job.deferred.Resolve(env.Undefined());
+          } else {
+            Napi::Error e = Napi::Error::New(env, job.error);
+            e.Set("code", job.corrupt ? "RECDATA_FEATURIZE_CORRUPT" : "RECDATA_CUDA");
+            job.deferred.Reject(e.Value());
+          }
+        });
   }
 
   ~FeaturizePlan() override {
-    Stop();
+    pool_->Stop();
 #ifdef RECDATA_WITH_CUDA
     if (cuda_) recdata_cuda_fz_plan_destroy(cuda_);
 #endif
@@ -67,7 +73,7 @@ class FeaturizePlan : public Napi::ObjectWrap<FeaturizePlan> {
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
     closed_ = true;
-    Stop();
+    pool_->Stop();
     return info.Env().Undefined();
   }
 
@@ -81,15 +87,7 @@ class FeaturizePlan : public Napi::ObjectWrap<FeaturizePlan> {
     recdata::fz::ParseBatch(env, info[0].As<Napi::Object>(), plan_, &pending->parsed);
     pending->keep = Napi::Persistent(info[0].As<Napi::Object>());
     Napi::Promise promise = pending->deferred.Promise();
-    if (in_flight_++ == 0) {
-      completions_.Ref(env);
-      Ref();
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      submitted_.push_back(pending.release());
-    }
-    wake_.notify_one();
+    pool_->Submit(env, std::move(pending));
     return promise;
   }
 
@@ -119,69 +117,14 @@ class FeaturizePlan : public Napi::ObjectWrap<FeaturizePlan> {
 #endif
   }
 
-  void Work() {
-    for (;;) {
-      Pending* job = nullptr;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return stopping_ || !submitted_.empty(); });
-        if (submitted_.empty()) return;
-        job = submitted_.front();
-        submitted_.pop_front();
-      }
-      Execute(job);
-      completions_.BlockingCall(job, [this](Napi::Env env, Napi::Function, Pending* done) { Complete(env, done); });
-    }
-  }
-
-  void Complete(Napi::Env env, Pending* done) {
-    std::unique_ptr<Pending> owned(done);
-    Napi::HandleScope scope(env);
-    if (owned->ok) {
-      owned->deferred.Resolve(env.Undefined());
-    } else {
-      Napi::Error e = Napi::Error::New(env, owned->error);
-      e.Set("code", owned->corrupt ? "RECDATA_FEATURIZE_CORRUPT" : "RECDATA_CUDA");
-      owned->deferred.Reject(e.Value());
-    }
-    owned->keep.Reset();
-    if (--in_flight_ == 0) {
-      if (!released_) completions_.Unref(env);
-      Unref();
-    }
-  }
-
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& t : workers_) {
-      if (t.joinable()) t.join();
-    }
-    workers_.clear();
-    if (!released_) {
-      released_ = true;
-      completions_.Release();
-    }
-  }
-
   recdata::fz::Plan plan_;
   int threads_ = 1;
-  int in_flight_ = 0;
   bool closed_ = false;
-  bool released_ = false;
-  Napi::ThreadSafeFunction completions_;
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Pending*> submitted_;
-  bool stopping_ = false;
 #ifdef RECDATA_WITH_CUDA
   std::mutex cuda_mutex_;
   recdata_cuda_fz_plan* cuda_ = nullptr;
 #endif
+  std::unique_ptr<recdata::JobPool<Pending>> pool_;  // last: its threads use the members above
 };
 
 void Init(Napi::Env env, Napi::Object exports) {
