@@ -15,56 +15,18 @@
 
 #include "../src/featurize-ops.h"
 #include "featurize.h"
+#include "host-common.cuh"
 
 namespace {
+
+using recdata::cuda::BitmapBytes;
+using recdata::cuda::Check;
+using recdata::cuda::IndexWidth;
+using recdata::cuda::ValueBytes;
 
 using namespace recdata::fz;
 
 constexpr int kThreads = 256;
-
-bool Check(cudaError_t status, const char* what, char* err, size_t err_len) {
-  if (status == cudaSuccess) return true;
-  std::snprintf(err, err_len, "%s: %s (%s)", what, cudaGetErrorString(status), cudaGetErrorName(status));
-  return false;
-}
-
-uint64_t BitmapBytes(uint64_t offset, uint64_t bits) { return bits == 0 ? 0 : (offset + bits + 7) / 8; }
-
-uint64_t IndexWidth(int type) {
-  switch (type) {
-    case RECDATA_INDEX_INT8:
-    case RECDATA_INDEX_UINT8: return 1;
-    case RECDATA_INDEX_INT16:
-    case RECDATA_INDEX_UINT16: return 2;
-    case RECDATA_INDEX_INT32:
-    case RECDATA_INDEX_UINT32: return 4;
-    default: return 8;
-  }
-}
-
-uint64_t HashValueBytes(const recdata_hash_values& v) {
-  switch (v.kind) {
-    case RECDATA_VALUES_NULL: return 0;
-    case RECDATA_VALUES_BOOL: return BitmapBytes(v.bit_offset, v.length);
-    case RECDATA_VALUES_VAR32:
-    case RECDATA_VALUES_VAR64: return v.data_bytes;
-    default: return v.length * v.width;
-  }
-}
-
-uint64_t NumWidth(int type) {
-  switch (type) {
-    case RECDATA_FZ_I8:
-    case RECDATA_FZ_U8: return 1;
-    case RECDATA_FZ_I16:
-    case RECDATA_FZ_U16:
-    case RECDATA_FZ_F16: return 2;
-    case RECDATA_FZ_I32:
-    case RECDATA_FZ_U32:
-    case RECDATA_FZ_F32: return 4;
-    default: return 8;
-  }
-}
 
 uint64_t OutWidth(const recdata_fz_feature& f) {
   switch (f.op) {
@@ -212,7 +174,7 @@ extern "C" int recdata_cuda_fz_run(recdata_cuda_fz_plan* plan, const struct recd
     for (size_t s = 0; s < w.step_count; s++) {
       const recdata_hash_step& st = w.steps[s];
       const recdata_hash_values& v = st.values;
-      add(v.data, HashValueBytes(v), false);
+      add(v.data, ValueBytes(v), false);
       if (v.kind == RECDATA_VALUES_VAR32 || v.kind == RECDATA_VALUES_VAR64) add(v.offsets, (v.length + 1) * (v.kind == RECDATA_VALUES_VAR32 ? 4 : 8), false);
       add(v.validity, BitmapBytes(v.validity_offset, v.length), false);
       if (st.index_type != RECDATA_INDEX_NONE) {

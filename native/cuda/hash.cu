@@ -12,8 +12,14 @@
 
 #include "../src/hash-values.h"
 #include "hash.h"
+#include "host-common.cuh"
 
 namespace {
+
+using recdata::cuda::BitmapBytes;
+using recdata::cuda::Check;
+using recdata::cuda::IndexWidth;
+using recdata::cuda::ValueBytes;
 
 using namespace recdata::hash;
 
@@ -30,36 +36,6 @@ std::mutex g_mutex;
 Arena g_arena;
 
 size_t Align(size_t n) { return (n + 255) & ~static_cast<size_t>(255); }
-
-bool Check(cudaError_t status, const char* what, char* err, size_t err_len) {
-  if (status == cudaSuccess) return true;
-  std::snprintf(err, err_len, "%s: %s (%s)", what, cudaGetErrorString(status), cudaGetErrorName(status));
-  return false;
-}
-
-uint64_t BitmapBytes(uint64_t offset, uint64_t bits) { return bits == 0 ? 0 : (offset + bits + 7) / 8; }
-
-uint64_t IndexWidth(int type) {
-  switch (type) {
-    case RECDATA_INDEX_INT8:
-    case RECDATA_INDEX_UINT8: return 1;
-    case RECDATA_INDEX_INT16:
-    case RECDATA_INDEX_UINT16: return 2;
-    case RECDATA_INDEX_INT32:
-    case RECDATA_INDEX_UINT32: return 4;
-    default: return 8;
-  }
-}
-
-uint64_t ValueBytes(const recdata_hash_values& v) {
-  switch (v.kind) {
-    case RECDATA_VALUES_NULL: return 0;
-    case RECDATA_VALUES_BOOL: return BitmapBytes(v.bit_offset, v.length);
-    case RECDATA_VALUES_VAR32:
-    case RECDATA_VALUES_VAR64: return v.data_bytes;
-    default: return v.length * v.width;
-  }
-}
 
 struct Copy {
   const void* host;

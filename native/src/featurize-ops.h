@@ -22,6 +22,21 @@
 namespace recdata {
 namespace fz {
 
+// Bytes per value of a numeric input column (RECDATA_FZ_I8 ... RECDATA_FZ_F64).
+RECDATA_HD uint64_t NumWidth(int type) {
+  switch (type) {
+    case RECDATA_FZ_I8:
+    case RECDATA_FZ_U8: return 1;
+    case RECDATA_FZ_I16:
+    case RECDATA_FZ_U16:
+    case RECDATA_FZ_F16: return 2;
+    case RECDATA_FZ_I32:
+    case RECDATA_FZ_U32:
+    case RECDATA_FZ_F32: return 4;
+    default: return 8;
+  }
+}
+
 // ---------------------------------------------------------------- float helpers
 
 RECDATA_HD uint64_t Bits(double x) {
