@@ -11,6 +11,8 @@ import { errorLine, readTable, runCli, scratchDir } from './helpers/cli.ts';
 const dir = scratchDir('print-schema');
 const V1 = 'fixtures/schema/demo/watch_events_v1.proto';
 const V2 = 'fixtures/schema/demo/watch_events_v2.proto';
+const FEATURES = 'fixtures/featurize/events.yaml';
+const fitted = path.join(dir, 'fitted.json');
 let events: Buffer;
 let seqs: Buffer;
 let watchV1: Buffer;
@@ -46,6 +48,8 @@ before(async () => {
   const sel = await runCli(['cat', '--select', 'user_id,item_id,action,duration_ms,device'], { input: events });
   assert.equal(sel.code, 0, sel.stderr);
   watchV1 = sel.stdout;
+  const fit = await runCli(['gpu-featurize', 'fit', '--spec', FEATURES, '-o', fitted], { input: events });
+  assert.equal(fit.code, 0, fit.stderr);
 });
 
 describe('--print-schema: the schema the command writes, from the input schema only', () => {
@@ -54,11 +58,13 @@ describe('--print-schema: the schema the command writes, from the input schema o
     { name: 'cat --select', args: ['cat', '--select', 'ts,user_id'], input: () => events },
     { name: 'dpu-hash --cols --buckets', args: ['dpu-hash', '--cols', 'item_id,user_id', '--buckets', '1000', '--seed', '3'], input: () => events },
     { name: 'dpu-hash --cross --replace (murmur3)', args: ['dpu-hash', '--cols', 'device', '--cross', 'user_id,item_id', '--replace', '--algo', 'murmur3'], input: () => events },
-    // The per-stream tables in the metadata are measured on the rows: print-schema gives an empty input's.
-    { name: 'seq-encode', args: ['seq-encode', '--partition', 'day'], input: () => events, rowDerivedKeys: ['recdata.seq.header'] },
+    // The per-stream tables and models in the metadata are measured on the rows: print-schema gives an empty input's.
+    { name: 'seq-encode', args: ['seq-encode', '--partition', 'day'], input: () => events, rowDerivedKeys: ['recdata.seq.header', 'recdata.seq.columns'] },
     { name: 'seq-decode', args: ['seq-decode'], input: () => seqs },
     { name: 'seq-decode --format lists', args: ['seq-decode', '--format', 'lists'], input: () => seqs },
     { name: 'schema-migrate apply', args: ['schema-migrate', 'apply', '--from', V1, '--to', V2], input: () => watchV1 },
+    { name: 'gpu-featurize transform', args: ['gpu-featurize', 'transform', '--spec', fitted, '--keep', 'user_id'], input: () => events },
+    { name: 'gpu-featurize transform --layout tensor', args: ['gpu-featurize', 'transform', '--spec', fitted, '--layout', 'tensor'], input: () => events },
   ];
   for (const c of cases) {
     it(`${c.name}: equals the schema of a real run`, async () => {
@@ -94,8 +100,10 @@ describe('--print-schema: the schema the command writes, from the input schema o
       ['seq-encode', '--user', 'nosuch'],
       ['seq-decode'],
       ['cat', '--select', 'nosuch'],
+      ['gpu-featurize', 'transform', '--spec', fitted],
     ]) {
-      const input = events;
+      // (gpu-featurize: the stream's columns are not those the spec was fitted on)
+      const input = args[0] === 'gpu-featurize' ? watchV1 : events;
       const real = await runCli(args, { input });
       const printed = await runCli([...args, '--print-schema'], { input });
       assert.equal(printed.code, 65, `${args.join(' ')}: ${printed.stderr}`);
