@@ -16,15 +16,15 @@ EXIT_CODES = {
 }
 
 
-def _restore(cls: type, state: Dict[str, Any]) -> "RecdataError":
+def _restore(cls: type, state: Dict[str, Any]) -> "ToolError":
     err = cls.__new__(cls)
     Exception.__init__(err, state.get("message", ""))
     err.__dict__.update(state)
     return err
 
 
-class RecdataError(Exception):
-    """A recdata tool failed.
+class ToolError(Exception):
+    """A recdata tool failed (also importable as ``RecdataError``).
 
     ``exit_code`` is the tool's exit status (DESIGN.md: 2 usage, 65 bad input, ...),
     ``message`` its one-line error (``recdata dpu-hash: missing column "x" ...``),
@@ -46,15 +46,26 @@ class RecdataError(Exception):
         return (_restore, (self.__class__, dict(self.__dict__)))
 
 
-class UnknownCommandError(RecdataError, ValueError):
+RecdataError = ToolError
+
+
+class UnknownCommandError(ToolError, ValueError):
     """The command is not one the CLI knows: raised before any process starts (exit code 2, as the CLI's usage errors)."""
 
     def __init__(self, command: str, detail: str) -> None:
         super().__init__(command, 2, f"recdata: {detail}")
 
 
-class CliNotFoundError(RecdataError, FileNotFoundError):
+class CliNotFoundError(ToolError, FileNotFoundError):
     """The CLI (or node) could not be found: set RECDATA_CLI (and RECDATA_NODE)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__("", 127, f"recdata: {detail}")
+
+
+class GateFailedError(ToolError):
+    """quality-scan with gate=True found a failing check of severity error (exit 1); ``report`` is the JSON report."""
+
+    def __init__(self, command: str, message: str, report: Dict[str, Any], stderr: str = "") -> None:
+        super().__init__(command, 1, message, stderr)
+        self.report = report

@@ -18,7 +18,7 @@ from typing import Any, Deque, Iterable, Iterator, List, Mapping, Optional, Tupl
 import pyarrow as pa
 
 from ._cli import Command, ResolvedCommand, resolve
-from ._errors import EXIT_CODES, RecdataError
+from ._errors import EXIT_CODES, ToolError
 
 ArrowData = Union[pa.Table, pa.RecordBatch, pa.RecordBatchReader, Iterable[pa.RecordBatch], Any]
 
@@ -134,7 +134,7 @@ class ToolProcess:
                 cwd=cwd,
             )
         except OSError as e:
-            raise RecdataError(resolved.id, 127, f"recdata: cannot start {resolved.argv[0]}: {e.strerror or e}") from e
+            raise ToolError(resolved.id, 127, f"recdata: cannot start {resolved.argv[0]}: {e.strerror or e}") from e
         self.stderr = StderrTail(self.proc.stderr)
         self.feed_error: Optional[BaseException] = None
         self._feeder: Optional[threading.Thread] = None
@@ -188,7 +188,7 @@ class ToolProcess:
         if self.feed_error is not None:
             raise self.feed_error
         if code != 0:
-            raise RecdataError(self.resolved.id, code, _failure_message(self.resolved, code, self.stderr), self.stderr.text) from cause
+            raise ToolError(self.resolved.id, code, _failure_message(self.resolved, code, self.stderr), self.stderr.text) from cause
         if cause is not None:
             raise cause
 
@@ -216,7 +216,7 @@ def _writes_to_file(resolved: ResolvedCommand) -> bool:
 class ToolStream:
     """The output of a tool as it comes: an iterator of RecordBatches with a schema.
 
-    Iterating to the end waits for the tool and raises RecdataError if it failed;
+    Iterating to the end waits for the tool and raises ToolError if it failed;
     ``close()`` (or leaving a ``with`` block) stops it early.
     """
 
@@ -274,7 +274,7 @@ class ToolStream:
 
 
 def _no_stream(resolved: ResolvedCommand, e: BaseException) -> BaseException:
-    return RecdataError(resolved.id, 0, f"recdata {resolved.id}: its output is not an Arrow stream ({e}); for a text report use recdata.run_text")
+    return ToolError(resolved.id, 0, f"recdata {resolved.id}: its output is not an Arrow stream ({e}); for a text report use recdata.run_text")
 
 
 def run(cmd: Command, data: Optional[ArrowData] = None, *, stream: bool = False, env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None) -> Any:
@@ -284,7 +284,7 @@ def run(cmd: Command, data: Optional[ArrowData] = None, *, stream: bool = False,
     ``data`` a pyarrow Table, RecordBatch, RecordBatchReader, an iterable of
     RecordBatches or anything with ``__arrow_c_stream__`` (None: nothing on stdin).
     Returns a pyarrow Table, or with ``stream=True`` a ToolStream of RecordBatches.
-    A failing tool raises RecdataError with its exit code and one-line message; a
+    A failing tool raises ToolError with its exit code and one-line message; a
     command the CLI does not know raises UnknownCommandError before anything starts.
     With ``-o FILE`` in the command, the tool writes the file and None is returned.
     """
@@ -315,8 +315,9 @@ def run_text(cmd: Command, data: Optional[ArrowData] = None, *, ok: Iterable[int
     out = tool.stdout.read()
     try:
         tool.finish()
-    except RecdataError as e:
+    except ToolError as e:
         if e.exit_code not in tuple(ok):
+            e.stdout = out.decode("utf-8", "replace")
             raise
     return out.decode("utf-8")
 
@@ -325,6 +326,6 @@ def output_schema(cmd: Command, schema: pa.Schema, *, env: Optional[Mapping[str,
     """The schema a transform writes for input of this schema, without any rows (its --print-schema)."""
     resolved = resolve(cmd)
     if resolved.cli.commands is not None and not resolved.has_flag("print-schema"):
-        raise RecdataError(resolved.id, 2, f"recdata {resolved.id}: has no --print-schema (its output is not a stream of the input's rows)")
+        raise ToolError(resolved.id, 2, f"recdata {resolved.id}: has no --print-schema (its output is not a stream of the input's rows)")
     words = [*resolved.words, *resolved.args, "--print-schema"]
     return run(words, pa.Table.from_batches([], schema=schema), env=env, cwd=cwd).schema

@@ -16,7 +16,7 @@ from typing import Any, List, Mapping, Optional, Tuple, Union
 import pyarrow as pa
 
 from ._cli import ResolvedCommand
-from ._errors import RecdataError
+from ._errors import ToolError
 from ._run import StderrTail, _failure_message, child_env, is_broken_pipe
 
 # Commands that give one output row per input row, batch by batch, with no state
@@ -57,7 +57,7 @@ class PersistentTool:
         try:
             self._proc = subprocess.Popen(self.resolved.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(self._env))
         except OSError as e:
-            raise RecdataError(self.resolved.id, 127, f"recdata: cannot start {self.resolved.argv[0]}: {e.strerror or e}") from e
+            raise ToolError(self.resolved.id, 127, f"recdata: cannot start {self.resolved.argv[0]}: {e.strerror or e}") from e
         self.processes_started += 1
         self._stderr = StderrTail(self._proc.stderr)
         self._out = queue.Queue()
@@ -93,10 +93,10 @@ class PersistentTool:
         proc_stderr = self._stderr
         self._discard()
         if code != 0:
-            return RecdataError(self.resolved.id, code, _failure_message(self.resolved, code, proc_stderr), proc_stderr.text)
+            return ToolError(self.resolved.id, code, _failure_message(self.resolved, code, proc_stderr), proc_stderr.text)
         if cause is not None:
             return cause
-        return RecdataError(self.resolved.id, 70, f"recdata {self.resolved.id}: the tool ended before answering a batch (exit 0)")
+        return ToolError(self.resolved.id, 70, f"recdata {self.resolved.id}: the tool ended before answering a batch (exit 0)")
 
     def _discard(self) -> None:
         self._proc = None
@@ -128,7 +128,7 @@ class PersistentTool:
         self._stderr.join(5)
         self._discard()
         if leftover:
-            raise RecdataError(self.resolved.id, 70, f"recdata {self.resolved.id}: wrote {leftover} rows more than it read")
+            raise ToolError(self.resolved.id, 70, f"recdata {self.resolved.id}: wrote {leftover} rows more than it read")
 
     def kill(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -176,7 +176,7 @@ class PersistentTool:
                 raise self._failure()
         if rows > want:
             self.kill()
-            raise RecdataError(self.resolved.id, 70, f"recdata {self.resolved.id}: answered a batch of {want} rows with {rows}: it does not keep one row per row, run it with mode='batch'")
+            raise ToolError(self.resolved.id, 70, f"recdata {self.resolved.id}: answered a batch of {want} rows with {rows}: it does not keep one row per row, run it with mode='batch'")
         return pa.Table.from_batches(got, schema=self._out_schema)
 
     def __del__(self) -> None:
