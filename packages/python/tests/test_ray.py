@@ -11,6 +11,7 @@ import recdata
 import recdata.ray
 from recdata._cli import resolve
 from recdata._worker import PersistentTool, keeps_rows
+from recdata.ray import ToolBatches
 from conftest import requires_cli, typed_table
 
 pytestmark = requires_cli
@@ -61,6 +62,22 @@ def test_one_process_answers_batch_after_batch(events):
     assert_same_rows(pa.concat_tables([p.replace_schema_metadata(None) for p in parts]), recdata.run(cmd, events).replace_schema_metadata(None))
 
 
+def test_sending_only_some_columns_gives_the_same_table(events):
+    """pipe(columns=...): only those columns go through the tool; its new columns are appended."""
+    args = ["--cols", "item_id,action", "--buckets", "100"]
+    fn = ToolBatches(["dpu-hash", *args], "stream", None, ["item_id", "action"])
+    got = pa.concat_tables([fn(b) for b in blocks_of(events, 3)])
+    want = recdata.run(["dpu-hash", *args], events)
+    assert_same_rows(got.replace_schema_metadata(None), want.replace_schema_metadata(None))
+    assert got.schema.metadata[b"recdata.command"] == b"dpu-hash"
+    with pytest.raises(ValueError, match='no column "item_id"'):
+        fn(events.drop_columns(["item_id"]))
+    # a tool that renames what it was sent cannot be merged back
+    renames = ToolBatches(["dpu-hash", "--cols", "item_id", "--replace"], "stream", None, ["item_id"])
+    with pytest.raises(ValueError, match="keeps the columns it is sent"):
+        renames(events)
+
+
 def test_which_commands_keep_a_process():
     assert keeps_rows(resolve("dpu-hash --cols a"))
     assert keeps_rows(resolve("gpu-featurize transform --spec f.json"))
@@ -74,8 +91,9 @@ def test_pipe_dpu_hash_over_blocks_equals_one_run(ray_cluster, events):
     cmd = "dpu-hash --cols item_id,action --cross user_id,item_id --buckets 1000000 --seed 3"
     ds = ray.data.from_arrow(blocks_of(events))
     assert ds.num_blocks() == BLOCKS
-    got = collect(ray, recdata.ray.pipe(ds, cmd))
-    assert_same_rows(got, recdata.run(cmd, events).replace_schema_metadata(None))
+    want = recdata.run(cmd, events).replace_schema_metadata(None)
+    assert_same_rows(collect(ray, recdata.ray.pipe(ds, cmd)), want)
+    assert_same_rows(collect(ray, recdata.ray.pipe(ds, cmd, columns=["item_id", "action", "user_id"])), want)
 
 
 def test_pipe_gpu_featurize_transform_over_blocks_equals_one_run(ray_cluster, events, fitted):
@@ -126,3 +144,5 @@ def test_pipe_checks_the_command_before_ray_runs_anything(ray_cluster, events):
         recdata.ray.pipe(ds, "seq-encode", mode="stream")
     with pytest.raises(ValueError, match="no column"):
         recdata.ray.sequences(ds, key="uid")
+    with pytest.raises(ValueError, match="row transform"):
+        recdata.ray.pipe(ds, "seq-encode", columns=["user_id"])

@@ -22,7 +22,7 @@ with the tool's exit code and one-line message.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import pyarrow as pa
 
@@ -46,14 +46,24 @@ class ToolBatches:
     ``mode="batch"`` starts one process per batch.
     """
 
-    def __init__(self, words: List[str], mode: str, env: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(self, words: List[str], mode: str, env: Optional[Mapping[str, str]] = None, columns: Optional[Sequence[str]] = None) -> None:
         self._words = list(words)
         self._env = dict(env) if env else None
+        self._columns = list(columns) if columns is not None else None
         # Resolved again in the worker: the CLI is found on the worker's machine.
         resolved = resolve(self._words)
         self._tool = PersistentTool(resolved, self._env) if mode == "stream" else None
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        if self._columns is not None:
+            missing = [c for c in self._columns if batch.schema.get_field_index(c) < 0]
+            if missing:
+                raise ValueError(f'pipe(columns=...): the batch has no column "{missing[0]}"; it has: {", ".join(batch.column_names)}')
+            out = self._tool(batch.select(self._columns))
+            dropped = [c for c in self._columns if out.schema.get_field_index(c) < 0]
+            if dropped:
+                raise ValueError(f'pipe(columns=...): the tool\'s output has no column "{dropped[0]}"; columns= needs a tool that keeps the columns it is sent (not, e.g., dpu-hash --replace)')
+            return _merge(batch, out)
         if self._tool is not None:
             return self._tool(batch)
         return run(self._words, batch, env=self._env)
@@ -67,7 +77,16 @@ class ToolBatches:
                 tool.kill()
 
 
-def pipe(ds: Any, cmd: Command, *, mode: str = "auto", batch_size: Union[int, None, str] = None, env: Optional[Mapping[str, str]] = None, **ray_kwargs: Any) -> Any:
+def _merge(batch: pa.Table, out: pa.Table) -> pa.Table:
+    """The batch with the tool's output columns: same name replaces, new ones are appended (same rows, in order)."""
+    for i, name in enumerate(out.column_names):
+        column = out.column(i)
+        j = batch.schema.get_field_index(name)
+        batch = batch.set_column(j, out.schema.field(i), column) if j >= 0 else batch.append_column(out.schema.field(i), column)
+    return batch.replace_schema_metadata(out.schema.metadata)
+
+
+def pipe(ds: Any, cmd: Command, *, mode: str = "auto", columns: Optional[Sequence[str]] = None, batch_size: Union[int, None, str] = None, env: Optional[Mapping[str, str]] = None, **ray_kwargs: Any) -> Any:
     """Runs a recdata tool over every batch of a Ray Dataset; returns the new (lazy) Dataset.
 
     ``mode``: "auto" keeps one process per actor for row transforms and starts one
@@ -82,10 +101,15 @@ def pipe(ds: Any, cmd: Command, *, mode: str = "auto", batch_size: Union[int, No
         mode = "stream" if keeps_rows(resolved) else "batch"
     elif mode == "stream" and resolved.cli.commands is not None and not keeps_rows(resolved):
         raise ValueError(f'"{resolved.id}" does not give one output row per input row, batch by batch: it cannot run with mode="stream"')
+    if columns is not None:
+        if isinstance(columns, str) or not all(isinstance(c, str) for c in columns) or not columns:
+            raise TypeError(f"expected a list of column names for columns, got {columns!r}")
+        if mode != "stream":
+            raise ValueError(f'columns= needs a row transform (one output row per input row): "{resolved.id}" is not one')
     words = [*resolved.words, *resolved.args]
     return ds.map_batches(
         ToolBatches,
-        fn_constructor_kwargs={"words": words, "mode": mode, "env": dict(env) if env else None},
+        fn_constructor_kwargs={"words": words, "mode": mode, "env": dict(env) if env else None, "columns": list(columns) if columns is not None else None},
         batch_format="pyarrow",
         batch_size=batch_size,
         zero_copy_batch=True,
