@@ -3,7 +3,7 @@
 //  - Debian: protoc (schema fixtures), chromium (HTML reports in a real browser),
 //    zstd (benchmarks), xxhsum (hash cross-checks).
 //  - Python, in .venv (system site packages kept for numpy/scipy): pyarrow, SciPy,
-//    xxhash, mmh3, pytest, Ray Data.
+//    xxhash, mmh3, pytest, Ray Data, and the recdata package itself (editable).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,5 +59,15 @@ export async function ensureTestTools({ root, log }) {
     // the machine's local package index answers.
     const r = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--retries', '0', '--timeout', '3', ...absent.map((p) => p.pkg)], { stdio: 'inherit', timeout: 900_000 });
     if (r.status !== 0) log('pip install failed; Python tests that need these packages will skip');
+  }
+  // The recdata Python package (packages/python), editable: `import recdata` in .venv is this
+  // checkout's source. (scripts/test.mjs also puts its src on PYTHONPATH, so the tests run
+  // the checkout even when this step fails.)
+  const pkg = path.join(root, 'packages', 'python');
+  const where = spawnSync(python, ['-c', 'import recdata, os; print(os.path.realpath(recdata.__file__))'], { encoding: 'utf8' });
+  if (fs.existsSync(path.join(pkg, 'pyproject.toml')) && !(where.status === 0 && where.stdout.trim().startsWith(fs.realpathSync(pkg) + path.sep))) {
+    log('installing the recdata Python package (pip install -e packages/python)');
+    const r = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--retries', '0', '--timeout', '3', '--no-deps', '-e', pkg], { stdio: 'inherit', timeout: 600_000 });
+    if (r.status !== 0) log('pip install -e packages/python failed; the Python tests use packages/python/src through PYTHONPATH');
   }
 }

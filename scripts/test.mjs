@@ -44,7 +44,9 @@ if (fs.existsSync(pyTests) && (filters.length === 0 || filters.some((x) => 'pack
   if (!fs.existsSync(python)) {
     process.stderr.write('python tests: skipped, .venv is missing (run npm test, which creates it)\n');
   } else {
-    const r = spawnSync(python, ['-m', 'pytest', '-q', pyTests], { cwd: root, stdio: 'inherit', env });
+    // The checkout's package first on the path (whatever .venv has installed); no cache folder written.
+    const pyEnv = { ...env, PYTHONPATH: [path.join(root, 'packages', 'python', 'src'), env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+    const r = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', pyTests], { cwd: root, stdio: 'inherit', env: pyEnv });
     // pytest exit 5 means no tests collected
     if (r.status !== 0 && r.status !== 5) status = status || r.status || 1;
   }

@@ -1,6 +1,6 @@
 // Byte movement for the pipe hot path: relayBytes() hands n bytes from one fd to
-// another without passing them through JS, and setPipeSize() widens a pipe so
-// each wake-up moves more. Both block the calling thread by design: the caller
+// another without passing them through JS, setPipeSize() widens a pipe so each
+// wake-up moves more, and inputReady() says whether a read would block. Both block the calling thread by design: the caller
 // has nothing else to do until the bytes have moved.
 #include <fcntl.h>
 #include <poll.h>
@@ -122,9 +122,26 @@ Napi::Value SetPipeSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, size < 0 ? -1 : size);
 }
 
+// inputReady(fd): true when a read of fd would not block: bytes are waiting, the
+// writer has closed it (the read sees the end), or fd is a file. A transform asks
+// before reading ahead, so it never sits on finished output while its input is
+// waiting for that output (a request and response over a pipe).
+Napi::Value InputReady(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = recdata::ArgFd(info, 0, "fd");
+  pollfd p{fd, POLLIN, 0};
+  int r;
+  do {
+    r = poll(&p, 1, 0);
+  } while (r < 0 && errno == EINTR);
+  // An error is left for the read itself to report.
+  return Napi::Boolean::New(env, r != 0);
+}
+
 void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("relayBytes", Napi::Function::New(env, RelayBytes, "relayBytes"));
   exports.Set("setPipeSize", Napi::Function::New(env, SetPipeSize, "setPipeSize"));
+  exports.Set("inputReady", Napi::Function::New(env, InputReady, "inputReady"));
 }
 
 }  // namespace

@@ -22,6 +22,16 @@ export const batchSizeFlag = Flags.integer({ description: 'rows per output batch
 
 export const memoryLimitFlag = Flags.string({ description: 'memory before spilling to temporary files, e.g. 512MiB, 1GiB', default: '1GiB', helpValue: 'SIZE' });
 
+/**
+ * For engines that need a transform's output schema before any data (Ray, Spark's
+ * mapInArrow): the command reads the input's schema message only and writes an
+ * empty Arrow stream with the schema it would write. See print-schema.ts.
+ */
+export const printSchemaFlag = Flags.boolean({
+  description: "write only the output schema for the input's schema (an empty Arrow stream); reads no rows",
+  default: false,
+});
+
 /** The flags every command takes. */
 export const commonFlags = {
   verbose: verboseFlag,

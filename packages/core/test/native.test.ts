@@ -125,6 +125,32 @@ describe('native addon', () => {
   });
 });
 
+describe('inputReady', () => {
+  it('says whether a read would block: an empty pipe would, bytes waiting, a closed writer or a file would not', () => {
+    const { readFd, writeFd } = pipePair();
+    let writerOpen = true;
+    try {
+      assert.equal(addon().inputReady!(readFd), false);
+      fs.writeSync(writeFd, Buffer.from('x'));
+      assert.equal(addon().inputReady!(readFd), true);
+      assert.equal(fs.readSync(readFd, Buffer.alloc(1)), 1);
+      assert.equal(addon().inputReady!(readFd), false);
+      fs.closeSync(writeFd);
+      writerOpen = false;
+      assert.equal(addon().inputReady!(readFd), true, 'the end of input is ready: the read returns 0 at once');
+    } finally {
+      fs.closeSync(readFd);
+      if (writerOpen) fs.closeSync(writeFd);
+    }
+    const fd = fs.openSync(randomFile(10).file, 'r');
+    try {
+      assert.equal(addon().inputReady!(fd), true);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+});
+
 describe('relayBytes', () => {
   const SIZE = 1024 * 1024 + 12345;
 

@@ -122,6 +122,60 @@ describe('worker pool', () => {
     }
   });
 
+  // Regression: a tool kept running across batches (recdata.ray) writes a batch and
+  // waits for its rows before sending the next; mapOrdered read ahead instead and
+  // held finished results until `concurrency` batches were in, so both sides waited.
+  it('hands out finished results before waiting for input that has not arrived', async () => {
+    const delivered: number[] = [];
+    let sent = 0;
+    const source = {
+      // The next item is there only once the previous result has been seen.
+      nextReady: () => delivered.length === sent,
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 5; i++) {
+          const deadline = Date.now() + 2000;
+          while (delivered.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+          if (delivered.length < sent) throw new Error(`item ${i} was asked for while result ${sent - 1} was held back`);
+          sent++;
+          yield i;
+        }
+      },
+    };
+    for await (const r of mapOrdered(source, async (i) => i * 10, 4)) delivered.push(r);
+    assert.deepEqual(delivered, [0, 10, 20, 30, 40]);
+  });
+
+  it('reads ahead while input is there, and closes the source when the consumer stops early', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let closed = false;
+    async function* items() {
+      try {
+        for (let i = 0; i < 50; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    const source = Object.assign(items(), { nextReady: () => true });
+    const out: number[] = [];
+    for await (const r of mapOrdered(
+      source,
+      async (i) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((res) => setTimeout(res, 1));
+        inFlight--;
+        return i;
+      },
+      4,
+    )) {
+      out.push(r);
+      if (out.length === 10) break;
+    }
+    assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(most, 4, 'four calls in flight when input is ready');
+    assert.ok(closed, 'the source was closed');
+  });
+
   it('surfaces a failing task as a rejection without losing order', async () => {
     const pool = new WorkerPool(2);
     try {

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { ArrowReader, head, relayArrow, schemaToText, select, writeBatchStream, type BatchStream } from '@recdata/core';
 import { BaseCommand } from '../base-command.js';
-import { commonFlags, inputFilesArg, outputFlags } from '../flags.js';
+import { commonFlags, inputFilesArg, outputFlags, printSchemaFlag } from '../flags.js';
+import { printOutputSchema } from '../print-schema.js';
 
 export default class Cat extends BaseCommand {
   static override summary = 'Pass through and concatenate Arrow streams (IPC files in, one stream out).';
@@ -24,6 +25,7 @@ Without --head or --select, messages are checked (headers against the schema, bu
     select: Flags.string({ description: 'only these columns, in this order', helpValue: 'a,b,c' }),
     schema: Flags.boolean({ description: 'print the schema as text and exit', default: false }),
     validate: Flags.boolean({ description: 'decode every batch and check it (slower than the relay)', default: false }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -32,6 +34,10 @@ Without --head or --select, messages are checked (headers against the schema, bu
     const files = argv as string[];
     const progress = this.progress(flags.progress);
     const provenance = this.provenance({ head: flags.head ?? null, select: flags.select ?? null });
+    if (flags['print-schema']) {
+      await printOutputSchema(files, (input) => (flags.select !== undefined ? select(input, splitList(flags.select)) : input), { file: flags.output, provenance });
+      return;
+    }
     if (flags.schema) {
       const reader = await ArrowReader.open(files);
       this.out(schemaToText(reader.schema));

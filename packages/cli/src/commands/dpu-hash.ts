@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
-import { ArrowReader, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
-import { checkDpuHashOptions, dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
+import { ArrowReader, batchStream, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
+import { checkDpuHashOptions, dpuHash, openExecutor, KEY_ENV, loadKey, MAX_BUCKETS, parseUnsigned, planDpuHash, UINT64_MAX, type Algorithm, type DpuHashOptions } from '@recdata/hash';
 import { BaseCommand } from '../base-command.js';
-import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../flags.js';
+import { backendFlags, commonFlags, inputFilesArg, outputFlags, printSchemaFlag } from '../flags.js';
+import { printOutputSchema } from '../print-schema.js';
 import { splitList } from './cat.js';
 
 export default class DpuHash extends BaseCommand {
@@ -37,6 +38,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     'null-hash': Flags.string({ description: 'the hash given to null values (default: nulls stay null)', helpValue: 'V' }),
     keyed: Flags.boolean({ description: `SipHash-2-4 with a secret 128-bit key from --key-file or ${KEY_ENV}`, default: false }),
     'key-file': Flags.string({ description: 'file holding the key as 32 hex characters (with --keyed)', helpValue: 'FILE' }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -44,6 +46,20 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
     this.verbose = flags.verbose;
     const options = this.options(flags);
     checkDpuHashOptions(options);
+    const provenance = this.provenance({
+      cols: options.cols ?? null,
+      cross: options.crosses ?? null,
+      algo: options.algorithm,
+      seed: options.seed,
+      buckets: options.buckets ?? null,
+      replace: options.replace ?? false,
+      nullHash: options.nullHash ?? null,
+      keyed: flags.keyed,
+    });
+    if (flags['print-schema']) {
+      await printOutputSchema(argv as string[], (input) => batchStream(planDpuHash(input.schema, options).schema, []), { file: flags.output, provenance });
+      return;
+    }
     const threads = resolveThreads(flags.threads);
     const { executor, notes } = openExecutor(flags.backend, { threads });
     for (const n of notes) this.note(n);
@@ -54,16 +70,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per colum
       const stream = dpuHash(reader, options, executor, threads * 2);
       await writeBatchStream(stream, {
         file: flags.output,
-        provenance: this.provenance({
-          cols: options.cols ?? null,
-          cross: options.crosses ?? null,
-          algo: options.algorithm,
-          seed: options.seed,
-          buckets: options.buckets ?? null,
-          replace: options.replace ?? false,
-          nullHash: options.nullHash ?? null,
-          keyed: flags.keyed,
-        }),
+        provenance,
         progress: this.progress(flags.progress),
       });
     } finally {

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { ArrowReader, resolveThreads, writeBatchStream } from '@recdata/core';
 import { chooseSeqBackend, seqDecode, type DecodeFormat, type SeqBackend } from '@recdata/seq';
 import { BaseCommand } from '../base-command.js';
-import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../flags.js';
+import { backendFlags, commonFlags, inputFilesArg, outputFlags, printSchemaFlag } from '../flags.js';
+import { printOutputSchema } from '../print-schema.js';
 
 export default class SeqDecode extends BaseCommand {
   static override summary = 'Decode seq-encode output back into the exact events, or into one row of lists per sequence.';
@@ -26,6 +27,7 @@ Every payload is checked (its CRC-32C, every length and count, ts_first, ts_last
     ...backendFlags,
     format: Flags.string({ description: 'events: the rows that were encoded; lists: one row per sequence with list columns', options: ['events', 'lists'], default: 'events' }),
     'batch-size': Flags.integer({ description: 'rows per output batch (events, or sequences with --format lists)', default: 65536, min: 1, max: 1 << 24 }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -34,8 +36,14 @@ Every payload is checked (its CRC-32C, every length and count, ts_first, ts_last
     const threads = resolveThreads(flags.threads);
     const choice = chooseSeqBackend(flags.backend);
     for (const n of choice.notes) this.note(n);
+    const options = { format: flags.format as DecodeFormat, batchSize: flags['batch-size'], backend: choice.backend as SeqBackend, threads };
+    const provenance = this.provenance({ format: flags.format, batch_size: flags['batch-size'] });
+    if (flags['print-schema']) {
+      await printOutputSchema(argv as string[], (input) => seqDecode(input, options), { file: flags.output, provenance });
+      return;
+    }
     const reader = await ArrowReader.open(argv as string[]);
-    const stream = seqDecode(reader, { format: flags.format as DecodeFormat, batchSize: flags['batch-size'], backend: choice.backend as SeqBackend, threads });
-    await writeBatchStream(stream, { file: flags.output, provenance: this.provenance({ format: flags.format, batch_size: flags['batch-size'] }), progress: this.progress(flags.progress) });
+    const stream = seqDecode(reader, options);
+    await writeBatchStream(stream, { file: flags.output, provenance, progress: this.progress(flags.progress) });
   }
 }

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { ArrowReader, parseByteSize, resolveThreads, writeBatchStream } from '@recdata/core';
 import { chooseSeqBackend, PARTITIONS, SAMPLE_ROWS, seqEncode, TS_UNITS, type Partition, type SeqBackend, type TsUnitName } from '@recdata/seq';
 import { BaseCommand } from '../base-command.js';
-import { backendFlags, commonFlags, inputFilesArg, memoryLimitFlag, outputFlags } from '../flags.js';
+import { backendFlags, commonFlags, inputFilesArg, memoryLimitFlag, outputFlags, printSchemaFlag } from '../flags.js';
+import { printOutputSchema } from '../print-schema.js';
 
 export default class SeqEncode extends BaseCommand {
   static override summary = 'Encode a behaviour log as one compact row per user sequence (exact round trip with seq-decode).';
@@ -34,6 +35,7 @@ A null user or ts is an error naming the row; --drop-null-keys drops such rows a
     presorted: Flags.boolean({ description: 'the input is grouped by user and ordered by ts: stream it (a row out of order is an error)', default: false }),
     'drop-null-keys': Flags.boolean({ description: 'drop rows whose user or ts is null (and count them) instead of failing', default: false }),
     'batch-size': Flags.integer({ description: 'sequences per output batch (at most)', default: 65536, min: 1, max: 1 << 24 }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -43,8 +45,7 @@ A null user or ts is an error naming the row; --drop-null-keys drops such rows a
     const threads = resolveThreads(flags.threads);
     const choice = chooseSeqBackend(flags.backend);
     for (const n of choice.notes) this.note(n);
-    const reader = await ArrowReader.open(argv as string[]);
-    const stream = await seqEncode(reader, {
+    const options = {
       user: flags.user,
       ts: flags.ts,
       partition: flags.partition as Partition,
@@ -55,7 +56,7 @@ A null user or ts is an error naming the row; --drop-null-keys drops such rows a
       batchSize: flags['batch-size'],
       backend: choice.backend as SeqBackend,
       threads,
-    });
+    };
     const params = {
       user: flags.user,
       ts: flags.ts,
@@ -65,6 +66,12 @@ A null user or ts is an error naming the row; --drop-null-keys drops such rows a
       drop_null_keys: flags['drop-null-keys'],
       batch_size: flags['batch-size'],
     };
+    if (flags['print-schema']) {
+      await printOutputSchema(argv as string[], (input) => seqEncode(input, options), { file: flags.output, provenance: this.provenance(params) });
+      return;
+    }
+    const reader = await ArrowReader.open(argv as string[]);
+    const stream = await seqEncode(reader, options);
     await writeBatchStream(stream, { file: flags.output, provenance: this.provenance(params), progress: this.progress(flags.progress) });
     const s = stream.stats;
     if (s.droppedNullKeys > 0) process.stderr.write(`recdata seq-encode: dropped ${s.droppedNullKeys} rows with a null ${flags.user} or ${flags.ts}\n`);

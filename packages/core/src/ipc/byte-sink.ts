@@ -96,6 +96,15 @@ export class FdByteSink {
     this.bytesWritten += n;
   }
 
+  /**
+   * Starts writing what is queued now instead of gathering more (waiting, as write()
+   * does, only for the write before it): the end of a record batch, whose reader
+   * downstream may answer it before sending more input.
+   */
+  async send(): Promise<void> {
+    await this.issue();
+  }
+
   /** Writes everything queued and waits until it is written. */
   async flush(): Promise<void> {
     await this.issue();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { loadNative } from '../native/loader.js';
 import { makeStdioBlocking } from './blocking.js';
 
 /** Reads big chunks; small requests are served from them without a syscall. */
@@ -73,6 +74,17 @@ export class FdByteSource {
 
   static stdin(chunkBytes?: number): FdByteSource {
     return new FdByteSource(0, 'stdin', false, chunkBytes);
+  }
+
+  /**
+   * False when the next read would block: nothing is buffered and nothing waits on
+   * the descriptor (a pipe whose writer may be waiting for our output). True when
+   * it cannot tell (no native addon): the caller then reads as it always did.
+   */
+  inputWaiting(): boolean {
+    if (this.end > this.start || this.eof) return true;
+    const ready = loadNative().addon?.inputReady;
+    return typeof ready === 'function' ? ready(this.fd) : true;
   }
 
   /** True when no byte is left (reads ahead at most one chunk to know). */

@@ -76,6 +76,15 @@ export class ArrowReader implements AsyncIterable<RecordBatch> {
     return new ArrowReader(sources, framers, schema);
   }
 
+  /**
+   * False when asking for the next batch would block on input that has not
+   * arrived (see mapOrdered, which hands out finished work first then).
+   */
+  nextReady(): boolean {
+    const source = this.sources[this.sourceIndex];
+    return source === undefined || source.inputWaiting();
+  }
+
   /** Names of the inputs, for messages. */
   get inputNames(): string[] {
     return this.sources.map((s) => s.name);

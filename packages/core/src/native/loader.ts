@@ -23,6 +23,8 @@ export interface NativeAddon {
    * Error whose `.code` is the errno name, e.g. 'EPIPE' when the output is closed.
    */
   relayBytes(inFd: number, outFd: number, n: number): number;
+  /** True when a read of fd would not block (bytes waiting, end of input, a file); absent from older builds. */
+  inputReady?(fd: number): boolean;
   [kernel: string]: unknown;
 }
 

@@ -41,9 +41,23 @@ export class WorkerPool {
   }
 }
 
+/** A source that can tell whether its next item is there without blocking (ArrowReader). */
+export interface ReadinessProbe {
+  nextReady(): boolean;
+}
+
+function probeOf(source: unknown): ReadinessProbe | null {
+  return typeof (source as Partial<ReadinessProbe>).nextReady === 'function' ? (source as ReadinessProbe) : null;
+}
+
 /**
  * Maps an async function over a source with at most `concurrency` calls in flight,
  * yielding results in source order (so output bytes do not depend on timing).
+ * When the source can tell that its next item has not arrived (ArrowReader on a
+ * pipe), finished results are handed out before waiting for it: the writer of the
+ * input may be waiting for this output before it sends more (a request and
+ * response over a pipe, as recdata.ray's workers do), and a read that blocks would
+ * hold them. Input that is there is still read ahead, `concurrency` items deep.
  */
 export async function* mapOrdered<T, R>(source: AsyncIterable<T>, fn: (item: T) => Promise<R>, concurrency: number): AsyncGenerator<R> {
   const queue: Promise<R>[] = [];
@@ -54,9 +68,21 @@ export async function* mapOrdered<T, R>(source: AsyncIterable<T>, fn: (item: T) 
     });
     return p;
   };
+  const probe = probeOf(source);
+  const it = source[Symbol.asyncIterator]();
+  let exhausted = false;
   try {
-    for await (const item of source) {
-      queue.push(track(fn(item)));
+    for (;;) {
+      while (queue.length > 0 && probe !== null && !probe.nextReady()) {
+        yield await queue.shift()!;
+        if (failed) throw failed;
+      }
+      const next = await it.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      queue.push(track(fn(next.value)));
       if (queue.length >= concurrency) yield await queue.shift()!;
       if (failed) throw failed;
     }
@@ -64,5 +90,7 @@ export async function* mapOrdered<T, R>(source: AsyncIterable<T>, fn: (item: T) 
   } finally {
     // Let calls still in flight settle so none rejects unobserved.
     await Promise.allSettled(queue);
+    // As for-await does when a loop ends early: let the source close its inputs.
+    if (!exhausted) await it.return?.();
   }
 }

@@ -35,6 +35,11 @@ export async function writeBatchStream(stream: BatchStream, options: WriteOption
     await writer.writeSchema(schema);
     for await (const batch of stream) {
       await writer.write(batch);
+      // Each batch leaves now, not gathered with the next: the next may come only
+      // after the reader downstream has answered this one (recdata.ray keeps one
+      // tool per worker and waits for each batch's rows), and the blocking read of
+      // that next input would hold queued bytes here.
+      await sink.send();
       options.progress?.add(batch.numRows, sink.bytesWritten);
     }
     await writer.finish();

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { Flags } from '@oclif/core';
-import { ArrowReader, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
+import type { Schema } from 'apache-arrow';
+import { ArrowReader, batchStream, errors, loadNative, resolveThreads, writeBatchStream } from '@recdata/core';
 import { bindFitted, openFeaturizeExecutor, parseLayout, planTransform, readFitted, transformStream } from '@recdata/featurize';
 import { BaseCommand } from '../../base-command.js';
-import { backendFlags, commonFlags, inputFilesArg, outputFlags } from '../../flags.js';
+import { backendFlags, commonFlags, inputFilesArg, outputFlags, printSchemaFlag } from '../../flags.js';
+import { printOutputSchema } from '../../print-schema.js';
 import { splitList } from '../cat.js';
 
 export default class GpuFeaturizeTransform extends BaseCommand {
@@ -31,6 +33,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per batch
     keep: Flags.string({ description: 'input columns to pass through, first in the output', helpValue: 'a,b' }),
     training: Flags.boolean({ description: 'the stream is the fit stream, in order: target_encode gives out-of-fold statistics', default: false }),
     report: Flags.string({ description: 'write a JSON report (rows, quantize errors, difference_lag groups) to FILE', helpValue: 'FILE' }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -39,14 +42,22 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per batch
     const layout = parseLayout(flags.layout);
     const threads = resolveThreads(flags.threads);
     const model = readFitted(flags.spec);
+    const planFor = async (schema: Schema) => {
+      const { bound, states } = await bindFitted(model, schema);
+      return planTransform(bound, states, {
+        layout,
+        keep: flags.keep !== undefined ? splitList(flags.keep) : [],
+        training: flags.training,
+        metadata: { fitted: flags.spec, spec_fingerprint: model.specFingerprint, schema_fingerprint: model.schemaFingerprint },
+      });
+    };
+    const provenance = this.provenance({ spec: flags.spec, layout, keep: flags.keep ?? null, training: flags.training });
+    if (flags['print-schema']) {
+      await printOutputSchema(argv as string[], async (input) => batchStream((await planFor(input.schema)).schema, []), { file: flags.output, provenance });
+      return;
+    }
     const reader = await ArrowReader.open(argv as string[]);
-    const { bound, states } = await bindFitted(model, reader.schema);
-    const plan = planTransform(bound, states, {
-      layout,
-      keep: flags.keep !== undefined ? splitList(flags.keep) : [],
-      training: flags.training,
-      metadata: { fitted: flags.spec, spec_fingerprint: model.specFingerprint, schema_fingerprint: model.schemaFingerprint },
-    });
+    const plan = await planFor(reader.schema);
     const { executor, notes } = openFeaturizeExecutor(flags.backend, plan, { threads });
     for (const n of notes) this.note(n);
     this.note(`backend ${executor.backend}: ${executor.description}`);
@@ -55,7 +66,7 @@ Backends: js (the TypeScript reference), native (C++ kernels, one call per batch
       const stream = transformStream(reader, plan, executor, executor.backend === 'js' ? 1 : executor.backend === 'cuda' ? 3 : threads * 2);
       await writeBatchStream(stream, {
         file: flags.output,
-        provenance: this.provenance({ spec: flags.spec, layout, keep: flags.keep ?? null, training: flags.training }),
+        provenance,
         progress: this.progress(flags.progress),
       });
       for (const [name, q] of Object.entries(stream.report.quantize)) this.note(`${name}: quantize error mean ${q.mean_error} max ${q.max_error} over ${q.elements} values`);

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { errors } from '@recdata/core';
-import { describePlan, loadProtoFile, modelFromFile, openReplay, replayArrow, type SchemaModel } from '@recdata/schema';
+import { applySchema, describePlan, loadProtoFile, modelFromFile, openReplay, replayArrow, type SchemaModel } from '@recdata/schema';
 import { BaseCommand } from '../../base-command.js';
-import { commonFlags, inputFilesArg, outputFlags } from '../../flags.js';
+import { commonFlags, inputFilesArg, outputFlags, printSchemaFlag } from '../../flags.js';
+import { printOutputSchema } from '../../print-schema.js';
 import { messageFlag, REGISTRY_HELP, SUBJECT_HELP } from '../../schema-migrate.js';
 
 export default class SchemaMigrateApply extends BaseCommand {
@@ -38,6 +39,7 @@ Any other difference stops the command before it writes anything (exit 65, namin
     from: Flags.string({ description: 'the .proto the data was written under (matches columns by name when they carry no field ids)', helpValue: 'FILE' }),
     message: messageFlag,
     validate: Flags.boolean({ description: 'decode every batch and check every column (slower than relaying the unchanged ones)', default: false }),
+    'print-schema': printSchemaFlag,
   };
 
   async run(): Promise<void> {
@@ -53,6 +55,19 @@ Any other difference stops the command before it writes anything (exit 65, namin
       fromVersion: flags['from-version'],
     });
     const toVersion = flags.registry ? replay.readerVersion : undefined;
+    const provenance = this.provenance({
+      to: flags.to ?? null,
+      from: flags.from ?? null,
+      registry: flags.registry ?? null,
+      subject: flags.subject ?? null,
+      to_version: toVersion ?? null,
+      from_version: flags['from-version'] ?? null,
+      message: replay.reader.record,
+    });
+    if (flags['print-schema']) {
+      await printOutputSchema(argv as string[], (input) => applySchema(input, replay.resolveFor(input.schema).options), { file: flags.output, provenance });
+      return;
+    }
     await replayArrow(
       argv as string[],
       (schema) => {
@@ -65,15 +80,7 @@ Any other difference stops the command before it writes anything (exit 65, namin
         validate: flags.validate,
         onPlan: (plan, relayed) => this.note(describePlan(plan, relayed)),
         progress: this.progress(flags.progress),
-        provenance: this.provenance({
-          to: flags.to ?? null,
-          from: flags.from ?? null,
-          registry: flags.registry ?? null,
-          subject: flags.subject ?? null,
-          to_version: toVersion ?? null,
-          from_version: flags['from-version'] ?? null,
-          message: replay.reader.record,
-        }),
+        provenance,
       },
     );
   }
