@@ -125,6 +125,29 @@ Napi::Error KernelError(Napi::Env env, const std::string& message) {
   return e;
 }
 
+void ParseStep(Napi::Env env, Napi::Object so, uint64_t rows, const std::string& field, recdata_hash_step* out) {
+  recdata_hash_step& step = *out;
+  Napi::Value values = so.Get("values");
+  if (!values.IsObject()) Fail(env, field + ".values", "expected an object");
+  ParseValues(env, values.As<Napi::Object>(), field + ".values", &step.values);
+  step.index_type = RECDATA_INDEX_NONE;
+  step.indices = nullptr;
+  step.index_validity = nullptr;
+  step.index_validity_offset = 0;
+  Napi::Value indices = so.Get("indices");
+  if (IsAbsent(indices)) {
+    if (step.values.length < rows) Fail(env, field + ".values", "fewer values than rows");
+  } else {
+    Typed t = GetTyped(env, indices, field + ".indices");
+    step.index_type = IndexType(t.type);
+    if (step.index_type < 0) Fail(env, field + ".indices", "expected an integer typed array");
+    if (t.length < rows) Fail(env, field + ".indices", "fewer indices than rows");
+    step.indices = t.data;
+    step.index_validity_offset = GetCount(env, so, "indexValidityOffset", field);
+    step.index_validity = GetBitmap(env, so, "indexValidity", step.index_validity_offset, rows, field);
+  }
+}
+
 void ParseJob(Napi::Env env, Napi::Object o, ParsedJob* out) {
   recdata_hash_job& job = out->job;
   Napi::Value algorithm = o.Get("algorithm");
@@ -151,27 +174,7 @@ void ParseJob(Napi::Env env, Napi::Object o, ParsedJob* out) {
     std::string field = "steps[" + std::to_string(s) + "]";
     Napi::Value sv = steps.Get(s);
     if (!sv.IsObject()) Fail(env, field, "expected an object");
-    Napi::Object so = sv.As<Napi::Object>();
-    recdata_hash_step& step = out->steps[s];
-    Napi::Value values = so.Get("values");
-    if (!values.IsObject()) Fail(env, field + ".values", "expected an object");
-    ParseValues(env, values.As<Napi::Object>(), field + ".values", &step.values);
-    step.index_type = RECDATA_INDEX_NONE;
-    step.indices = nullptr;
-    step.index_validity = nullptr;
-    step.index_validity_offset = 0;
-    Napi::Value indices = so.Get("indices");
-    if (IsAbsent(indices)) {
-      if (step.values.length < job.rows) Fail(env, field + ".values", "fewer values than rows");
-    } else {
-      Typed t = GetTyped(env, indices, field + ".indices");
-      step.index_type = IndexType(t.type);
-      if (step.index_type < 0) Fail(env, field + ".indices", "expected an integer typed array");
-      if (t.length < job.rows) Fail(env, field + ".indices", "fewer indices than rows");
-      step.indices = t.data;
-      step.index_validity_offset = GetCount(env, so, "indexValidityOffset", field);
-      step.index_validity = GetBitmap(env, so, "indexValidity", step.index_validity_offset, job.rows, field);
-    }
+    ParseStep(env, sv.As<Napi::Object>(), job.rows, field, &out->steps[s]);
   }
   job.steps = out->steps.data();
   job.step_count = out->steps.size();

@@ -5,6 +5,7 @@
 
 #include <napi.h>
 
+#include <string>
 #include <vector>
 
 #include "hash-job.h"
@@ -19,6 +20,10 @@ struct ParsedJob {
 
 // Throws a JS TypeError/RangeError naming the offending field.
 void ParseJob(Napi::Env env, Napi::Object object, ParsedJob* out);
+
+// One step of a job (packages/hash/src/job.ts, HashStep) that covers `rows` rows:
+// for other kernel families that hash or look up values (gpu-featurize).
+void ParseStep(Napi::Env env, Napi::Object step, uint64_t rows, const std::string& field, recdata_hash_step* out);
 
 // The JS error for a kernel failure: message prefixed so TypeScript can tell it apart.
 Napi::Error KernelError(Napi::Env env, const std::string& message);

@@ -22,3 +22,4 @@ export * from './stream/provenance.js';
 export * from './stream/output.js';
 export * from './ipc/relay.js';
 export * from './doctor.js';
+export * from './ipc/layout.js';

@@ -4,7 +4,6 @@ export { HyperLogLog, HLL_DEFAULT_P } from './sketch/hll.js';
 export { SpaceSaving, TOP_DEFAULT_CAPACITY, type TopValue } from './sketch/space-saving.js';
 export { Moments } from './sketch/moments.js';
 export { hashNumber, hashBytes, hashString, hashWords } from './sketch/hash64.js';
-export { logGamma, gammaQ, chiSquareSf, normalSf } from './stats/special.js';
 export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
 export * from './drift/metrics.js';
 export { ColumnProfile, DEFAULT_SKETCH_OPTIONS, type SketchOptions, type ColumnSummary } from './profile/column-profile.js';

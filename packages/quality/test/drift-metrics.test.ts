@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chi2, chiSquareSf, exactSample, fillEmptyBins, gammaQ, jsDistance, jsDivergence, kl, kolmogorovSf, ks, linf, logGamma, normalSf, psi, roundHalfEven, shares, wasserstein, wassersteinNorm, zTest } from '../src/index.ts';
+import { chi2, exactSample, fillEmptyBins, jsDistance, jsDivergence, kl, kolmogorovSf, ks, linf, psi, roundHalfEven, shares, wasserstein, wassersteinNorm, zTest } from '../src/index.ts';
+import { chiSquareSf, gammaQ, logGamma, normalSf } from '@recdata/core/stats';
 import { normal, python, rng, SKIP_SCIPY } from './scipy.ts';
 
 const close = (a: number, b: number, rel = 1e-9, abs = 1e-12, what = '') => assert.ok(a === b || Math.abs(a - b) <= abs + rel * Math.abs(b), `${what}: ${a} vs ${b} (diff ${Math.abs(a - b)})`);

@@ -4,17 +4,9 @@
 // name reserved, renamed, promoted, reordered; the enum gains values; the nested
 // message gains and renames fields), rendered as .proto text and parsed back.
 import { parseProtoSource, modelFromFile, type PlainRecord, type SchemaModel } from '../src/index.js';
+import { mulberry32 as prng } from '../../../test/helpers/python.ts';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 type Kind =
   | 'int32'

@@ -1,7 +1,6 @@
 // @recdata/strategy: strategy governance: registry, effect statistics, decisions, code references and removal patches.
 export * from './registry/dates.js';
 export * from './registry/registry.js';
-export * from './stats/distributions.js';
 export * from './stats/effects.js';
 export * from './stats/srm.js';
 export * from './stats/weekly.js';

@@ -7,37 +7,6 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'strategy');
 
-/**
- * Evaluates SciPy expressions in the system python3: `calls` are [function path, args]
- * pairs such as ['stats.t.ppf', [0.975, 10]]; returns null (the caller skips, saying
- * why) when python3 or SciPy is missing.
- */
-export function scipy(calls: [string, unknown[]][]): unknown[] | null {
-  const script = [
-    'import json, sys',
-    'import numpy as np',
-    'from scipy import stats',
-    'out = []',
-    'for name, args in json.load(sys.stdin):',
-    '    fn = eval(name)',
-    '    r = fn(*args)',
-    '    out.append(json.loads(json.dumps(r, default=lambda o: o.tolist() if hasattr(o, "tolist") else float(o))))',
-    'print(json.dumps(out))',
-  ].join('\n');
-  const r = spawnSync('python3', ['-c', script], { input: JSON.stringify(calls), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error || r.status !== 0) {
-    if (/No module named|ENOENT/.test(`${r.stderr ?? ''}${r.error?.message ?? ''}`)) return null;
-    throw new Error(`python3 failed: ${r.stderr}`);
-  }
-  return JSON.parse(r.stdout) as unknown[];
-}
-
-export const hasScipy = (() => {
-  const r = spawnSync('python3', ['-c', 'import scipy'], { stdio: 'ignore' });
-  return r.status === 0;
-})();
-export const SCIPY_MISSING = 'python3 with scipy is not installed (scripts/test-tools.mjs installs it)';
-
 export function hasGit(): boolean {
   return spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0;
 }

@@ -1,4 +1,4 @@
-import { DataType, Field, Message, MessageHeader, Schema, Type } from 'apache-arrow';
+import { Message, MessageHeader, Schema } from 'apache-arrow';
 import * as metadata from 'apache-arrow/ipc/metadata/message';
 import { ClosedOutputError, errors, openError, RecdataError } from '../errors.js';
 import { loadNative } from '../native/loader.js';
@@ -10,76 +10,15 @@ import { abortOutput, commitOutput, openOutput, type FdByteSink } from './byte-s
 import { FdByteSource } from './byte-source.js';
 import { ArrowReader, readFirstSchema } from './reader.js';
 import { MessageFramer } from './messages.js';
+import { dictionaryIdsOf, ipcLayout, type IpcLayout } from './layout.js';
 import { END_OF_STREAM, frameMetadata } from './writer.js';
 
 /** Cache-sized pieces: a piece is still in L2 when it is written out again. */
 const PIECE_BYTES = 128 << 10;
 
-interface Layout {
-  nodes: number;
-  buffers: number;
-}
-
-/** Field nodes and buffers that one record batch of this schema carries (IPC v5). */
-function layoutOf(types: DataType[]): Layout | null {
-  let nodes = 0;
-  let buffers = 0;
-  const visit = (type: DataType): boolean => {
-    nodes++;
-    switch (type.typeId) {
-      case Type.Null:
-        return true;
-      case Type.Utf8:
-      case Type.Binary:
-      case Type.LargeUtf8:
-      case Type.LargeBinary:
-        buffers += 3;
-        return true;
-      case Type.List:
-      case Type.LargeList:
-      case Type.Map:
-        buffers += 2;
-        return visit(type.children[0].type);
-      case Type.FixedSizeList:
-      case Type.Struct:
-        buffers += 1;
-        return type.children.every((f: Field) => visit(f.type));
-      case Type.Dictionary:
-      case Type.Bool:
-      case Type.Int:
-      case Type.Float:
-      case Type.Date:
-      case Type.Time:
-      case Type.Timestamp:
-      case Type.Duration:
-      case Type.Decimal:
-      case Type.Interval:
-      case Type.FixedSizeBinary:
-        buffers += 2;
-        return true;
-      default:
-        return false; // unions and view types: the relay does not vouch for them
-    }
-  };
-  return types.every(visit) ? { nodes, buffers } : null;
-}
-
-/** Dictionary ids in field order, so a later stream's ids can be mapped onto the first's. */
-function dictionaryIds(fields: Field[], out: number[] = []): number[] {
-  for (const f of fields) {
-    const type = f.type as DataType;
-    if (DataType.isDictionary(type)) {
-      out.push(type.id);
-      dictionaryIds(type.dictionary.children ?? [], out);
-    }
-    if (type.children?.length) dictionaryIds(type.children, out);
-  }
-  return out;
-}
-
 /** True when every field of the schema can be relayed with its structure checked. */
 export function canRelay(schema: Schema): boolean {
-  return layoutOf(schema.fields.map((f) => f.type)) !== null;
+  return ipcLayout(schema.fields.map((f) => f.type)) !== null;
 }
 
 export interface RelayOptions {
@@ -119,7 +58,7 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
     for (const s of sources) s.close();
     throw e;
   }
-  if (!layoutOf(firstSchema.fields.map((f) => f.type))) {
+  if (!ipcLayout(firstSchema.fields.map((f) => f.type))) {
     const reader = ArrowReader.adopt(sources, framers, firstSchema);
     const summary = await writeBatchStream(reader, { file: options.file, provenance: options.provenance, progress: options.progress });
     return { rows: summary.rows, bytes: summary.bytes };
@@ -131,8 +70,8 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
   let rows = 0;
   try {
     const first = firstSchema;
-    const layout = layoutOf(first.fields.map((f) => f.type))!;
-    const firstIds = dictionaryIds(first.fields);
+    const layout = ipcLayout(first.fields.map((f) => f.type))!;
+    const firstIds = first.fields.flatMap((f) => dictionaryIdsOf(f.type));
     const out = options.provenance ? withProvenance(first, options.provenance) : first;
     sink.writeSync(frameMetadata(Message.encode(Message.from(out))));
     for (let index = 0; index < sources.length; index++) {
@@ -143,7 +82,7 @@ export async function relayArrow(paths: readonly string[], options: RelayOptions
       const beginStream = (schema: Schema) => {
         const difference = describeSchemaDifference(first, schema);
         if (difference) throw errors.schemaMismatch(`a later stream's schema differs from the first: ${difference}`, { file: source.name });
-        const ids = dictionaryIds(schema.fields);
+        const ids = schema.fields.flatMap((f) => dictionaryIdsOf(f.type));
         idMap = ids.every((id, i) => id === firstIds[i]) ? null : new Map(ids.map((id, i) => [id, firstIds[i]]));
       };
       if (index > 0) beginStream(await readFirstSchema(source, framer));
@@ -258,7 +197,7 @@ function checkRegions(header: metadata.RecordBatch, bodyLength: number, file: st
   }
 }
 
-function checkBatchHeader(header: metadata.RecordBatch, layout: Layout, bodyLength: number, file: string, byteOffset: number): void {
+function checkBatchHeader(header: metadata.RecordBatch, layout: IpcLayout, bodyLength: number, file: string, byteOffset: number): void {
   if (header.compression != null) throw compressed(file, byteOffset);
   if (header.nodes.length !== layout.nodes || header.buffers.length !== layout.buffers) {
     throw errors.badInput(

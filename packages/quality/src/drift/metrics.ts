@@ -5,7 +5,7 @@
  * SciPy.
  */
 import { kolmogorovSf } from '../stats/kolmogorov.js';
-import { chiSquareSf, normalSf } from '../stats/special.js';
+import { chiSquareSf, normalSf } from '@recdata/core/stats';
 
 export const DRIFT_METHODS = ['psi', 'js_distance', 'js_divergence', 'linf', 'kl', 'ks', 'wasserstein_norm', 'chi2', 'z', 'auto'] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];

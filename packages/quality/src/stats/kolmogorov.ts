@@ -15,7 +15,7 @@
  * - Pomeranz's recursion (1974) for n <= 140;
  * - the Pelz-Good asymptotic series (1976) for large n.
  */
-import { logGamma } from './special.js';
+import { logGamma } from '@recdata/core/stats';
 
 const E128 = 2 ** 128;
 const EM128 = 2 ** -128;

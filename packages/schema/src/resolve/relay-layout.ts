@@ -1,4 +1,5 @@
-import { DataType, Type, type Data, type Field, type Schema } from 'apache-arrow';
+import type { Data, DataType, Schema } from 'apache-arrow';
+import { dictionaryIdsOf, ipcColumnLayout } from '@recdata/core';
 import type { Promotion } from './kernels.js';
 import type { ColumnStep, ResolutionPlan } from './plan.js';
 
@@ -12,60 +13,7 @@ export interface ColumnLayout {
   buffers: number;
 }
 
-/** Field nodes and buffers of one column in an IPC record batch; null for types the relay does not vouch for. */
-function layoutOf(type: DataType): { nodes: number; buffers: number } | null {
-  let nodes = 0;
-  let buffers = 0;
-  const visit = (t: DataType): boolean => {
-    nodes++;
-    switch (t.typeId) {
-      case Type.Null:
-        return true;
-      case Type.Utf8:
-      case Type.Binary:
-      case Type.LargeUtf8:
-      case Type.LargeBinary:
-        buffers += 3;
-        return true;
-      case Type.List:
-      case Type.LargeList:
-      case Type.Map:
-        buffers += 2;
-        return visit(t.children[0].type);
-      case Type.FixedSizeList:
-      case Type.Struct:
-        buffers += 1;
-        return t.children.every((f: Field) => visit(f.type));
-      case Type.Dictionary:
-      case Type.Bool:
-      case Type.Int:
-      case Type.Float:
-      case Type.Date:
-      case Type.Time:
-      case Type.Timestamp:
-      case Type.Duration:
-      case Type.Decimal:
-      case Type.Interval:
-      case Type.FixedSizeBinary:
-        buffers += 2;
-        return true;
-      default:
-        return false;
-    }
-  };
-  return visit(type) ? { nodes, buffers } : null;
-}
-
-export function dictionaryIds(type: DataType, out: number[] = []): number[] {
-  if (DataType.isDictionary(type)) {
-    out.push(type.id);
-    dictionaryIds(type.dictionary, out);
-  }
-  for (const c of (type.children ?? []) as Field[]) dictionaryIds(c.type, out);
-  return out;
-}
-
-const hasDictionary = (type: DataType) => dictionaryIds(type).length > 0;
+const hasDictionary = (type: DataType) => dictionaryIdsOf(type).length > 0;
 
 /** How each output column is made in a relayed message. */
 export type OutputColumn =
@@ -94,7 +42,7 @@ export function relayLayout(input: Schema, plan: ResolutionPlan): RelayLayout | 
   let nodes = 0;
   let buffers = 0;
   for (const f of input.fields) {
-    const l = layoutOf(f.type);
+    const l = ipcColumnLayout(f.type);
     if (!l) return null;
     columns.push({ nodeStart: nodes, nodes: l.nodes, bufferStart: buffers, buffers: l.buffers });
     nodes += l.nodes;
@@ -117,8 +65,8 @@ export function relayLayout(input: Schema, plan: ResolutionPlan): RelayLayout | 
       else materialized.add(step.source);
       outputs.push({ kind: 'convert', input: step.source, convert: step.convert, promotion: step.promotion, deferred });
     } else {
-      const ids = dictionaryIds(input.fields[step.source].type);
-      const outIds = dictionaryIds(step.field.type);
+      const ids = dictionaryIdsOf(input.fields[step.source].type);
+      const outIds = dictionaryIdsOf(step.field.type);
       ids.forEach((id, i) => dictionaryMap.set(id, outIds[i]));
       const splice = step.source > lastStreamed;
       if (splice) lastStreamed = step.source;

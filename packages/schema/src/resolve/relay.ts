@@ -20,7 +20,8 @@ import {
 import type { ResolutionPlan } from './plan.js';
 import { relayRecordBatch } from './relay-batch.js';
 import { checkRegions, compressed, skip, type RelayBytes } from './relay-io.js';
-import { dictionaryIds, type RelayLayout } from './relay-layout.js';
+import { dictionaryIdsOf } from '@recdata/core';
+import type { RelayLayout } from './relay-layout.js';
 
 /**
  * `schema-migrate apply` without decoding what does not change: each record batch
@@ -96,7 +97,7 @@ async function relayMessages(sources: FdByteSource[], framers: MessageFramer[], 
   const scratch = new Uint8Array(PIECE_BYTES);
   const { addon } = loadNative();
   const relayBytes = addon && typeof addon.relayBytes === 'function' ? (addon.relayBytes as RelayBytes) : null;
-  const firstIds = first.fields.flatMap((f) => dictionaryIds(f.type));
+  const firstIds = first.fields.flatMap((f) => dictionaryIdsOf(f.type));
   let rows = 0;
   let pendingDictionaries: { id: number; meta: Uint8Array; body: Uint8Array }[] = [];
   const flushDictionaries = () => {
@@ -118,7 +119,7 @@ async function relayMessages(sources: FdByteSource[], framers: MessageFramer[], 
       const beginStream = (schema: Schema) => {
         const difference = describeSchemaDifference(first, schema);
         if (difference) throw errors.schemaMismatch(`a later stream's schema differs from the first: ${difference}`, { file: source.name });
-        const ids = schema.fields.flatMap((f) => dictionaryIds(f.type));
+        const ids = schema.fields.flatMap((f) => dictionaryIdsOf(f.type));
         idMap = ids.every((id, i) => id === firstIds[i]) ? null : new Map(ids.map((id, i) => [id, firstIds[i]]));
       };
       if (index > 0) beginStream(await readFirstSchema(source, framer));

@@ -1,5 +1,5 @@
 import { Xoshiro128 } from '@recdata/core/gen';
-import { normalQuantile } from '../stats/distributions.js';
+import { normalQuantile } from '@recdata/core/stats';
 
 /**
  * Draws for the metrics generator, on core's xoshiro128** (one independent stream

@@ -1,4 +1,4 @@
-import { normalQuantile, normalSf, studentTQuantile, studentTSf } from './distributions.js';
+import { normalQuantile, normalSf, studentTQuantile, studentTSf } from '@recdata/core/stats';
 
 /**
  * Effect estimates from daily aggregates (docs/strategy-stats.md, sections 1-3). An

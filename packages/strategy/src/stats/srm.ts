@@ -1,4 +1,4 @@
-import { chiSquareSf } from './distributions.js';
+import { chiSquareSf } from '@recdata/core/stats';
 
 /** The threshold below which a sample-ratio mismatch marks the data invalid. */
 export const SRM_ALPHA = 0.001;

@@ -10,8 +10,8 @@ import {
   normalSf,
   studentTCdf,
   studentTQuantile,
-} from '../src/index.ts';
-import { hasScipy, SCIPY_MISSING, scipy } from './helpers.ts';
+} from '@recdata/core/stats';
+import { scipyCalls, SKIP_SCIPY } from '../../../test/helpers/python.ts';
 
 /**
  * Our distributions against SciPy's, all evaluated in one python3 call (importing
@@ -63,11 +63,11 @@ for (const [a, b, x] of [
   checks.special.push({ call: ['__import__("scipy.special").special.betainc', [a, b, x]], ours: () => incompleteBeta(a, b, x)[0], tolerance: a >= 1e4 ? 1e-10 : 1e-12 });
 }
 
-describe('distributions against SciPy', { skip: hasScipy ? false : SCIPY_MISSING }, () => {
+describe('distributions against SciPy', { skip: SKIP_SCIPY }, () => {
   const reference = new Map<Check, number>();
   before(() => {
     const all = Object.values(checks).flat();
-    const values = scipy(all.map((c) => c.call)) as number[];
+    const values = scipyCalls(all.map((c) => c.call)) as number[];
     all.forEach((c, i) => reference.set(c, values[i]));
   });
   const verify = (list: Check[]) => {

@@ -1,7 +1,7 @@
 /**
- * The distributions the audit needs, written out so that every interval and p-value
- * can be traced to a formula (docs/strategy-stats.md) and checked against SciPy
- * (packages/strategy/test/distributions.test.ts):
+ * The distributions that strategy-audit and quality-scan need, written out so that
+ * every interval and p-value can be traced to a formula (docs/strategy-stats.md,
+ * docs/drift-metrics.md) and checked against SciPy (packages/core/test/distributions.test.ts):
  * - the standard normal CDF (W. J. Cody's rational approximations, as in R's pnorm)
  *   and quantile (Wichura's AS 241, PPND16), both to about 1e-16 relative;
  * - Student's t CDF through the regularised incomplete beta function, and its
@@ -369,4 +369,9 @@ export function chiSquareCdf(x: number, k: number): number {
   if (x <= 0) return 0;
   if (k === 1) return 1 - 2 * normalSf(Math.sqrt(x));
   return incompleteGamma(k / 2, x / 2)[0];
+}
+
+/** Q(a, x) = Γ(a, x) / Γ(a), the upper regularised incomplete gamma function. */
+export function gammaQ(a: number, x: number): number {
+  return incompleteGamma(a, x)[1];
 }
