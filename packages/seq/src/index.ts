@@ -76,3 +76,6 @@ export { SYNC_MODES, type SyncMode } from './store/wal.js';
 export { StoreLayout, storeState } from './store/layout.js';
 export { toBatches, outputSchema, type OrderedEvents, type OutputFormat } from './store/output.js';
 export { RunFile } from './store/run-file.js';
+
+// ---- blob-store (docs/store.md) ------------------------------------------------
+export * from './blob/index.js';
