@@ -64,7 +64,7 @@ export function lanesToColumns(info: SeqStreamInfo, lanes: Lane[]): Data[] {
   return info.header.columns.map((c, k) => laneToData(info.events.fields[c.field].type, lanes[k], info.dictionaries[k]));
 }
 
-// ---- seq-store (docs/seq-store.md) ---------------------------------------------
+// ---- seq-store (docs/store.md) ---------------------------------------------
 export { SeqStoreWriter, DEFAULT_MEMTABLE_BYTES, batchToIpc, type AppendResult, type CreateOptions, type StoreHooks, type WriterOptions, type WriterSummary } from './store/writer.js';
 export { SeqStoreReader, Snapshot, DEFAULT_DEDUPE_KEY, type ReaderOptions, type ReadOptions } from './store/reader.js';
 export { verifyStore, type VerifyReport } from './store/verify.js';

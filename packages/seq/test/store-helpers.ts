@@ -1,6 +1,6 @@
 // Events for the seq-store tests, and a plain in-memory model of what a store
 // must return: every event ever accepted, in write order, filtered and ordered
-// by the rules of docs/seq-store.md (get: ts then write order; scan: partition,
+// by the rules of docs/store.md (get: ts then write order; scan: partition,
 // user, ts, write order; --dedupe: the newest of equal user, ts, item, action).
 import fs from 'node:fs';
 import os from 'node:os';

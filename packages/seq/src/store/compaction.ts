@@ -1,6 +1,6 @@
 /**
  * Size-tiered compaction per partition, as Paimon's universal compaction picks
- * sorted runs (docs/seq-store.md, "Compaction"). Runs of a partition are ordered
+ * sorted runs (docs/store.md, "Compaction"). Runs of a partition are ordered
  * by age and a compaction always merges neighbours in that order, so every run
  * covers an LSN range disjoint from the others and write order survives merging.
  *

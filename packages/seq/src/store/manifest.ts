@@ -3,7 +3,7 @@
  * holds. A run file is part of the store exactly when a committed transaction
  * lists it; every change (a flush, a compaction, a drop) is one transaction, so
  * readers, who read in one read transaction, always see a consistent version.
- * Tables (docs/seq-store.md, "Manifest"):
+ * Tables (docs/store.md, "Manifest"):
  *   meta        key/value: format, schema, user, ts, partition, ts unit, the
  *               flushed LSN, the next file id, the version, the writer
  *   files       one row per live run file: partition, path, LSN range, counts,

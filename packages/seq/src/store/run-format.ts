@@ -1,5 +1,5 @@
 /**
- * The byte layout of a run file (docs/seq-store.md, "Run files"): seq payloads in
+ * The byte layout of a run file (docs/store.md, "Run files"): seq payloads in
  * user order, then four checksummed sections (meta, sequence table, sparse index,
  * Bloom filter) and a fixed 64-byte footer that locates them and carries the
  * CRC-32C of every byte before it.

@@ -11,7 +11,7 @@ export default class SeqStoreIngest extends BaseCommand {
 
 Each input batch is written to the write-ahead log, then kept in memory; a batch is acknowledged once its log record is durable (--sync always: fsync per batch; batch: group commit, one fsync for the records written while the previous one ran; none: left to the operating system, which survives a crash of the process but not of the machine). When the memory table passes --memtable it is flushed: one sorted run per time partition (seq-encode payloads sorted by user, with a sparse index and a Bloom filter), listed in the SQLite manifest in one transaction. Past --compaction-trigger runs in a partition, runs are merged in the background (size-tiered, as Paimon); at --stall runs, ingest waits for them. A crash at any point loses no acknowledged event: the next writer replays the log.
 
-One writer at a time: a second one exits 75 naming the holder (pid, host, since). A null user or ts is exit 65 naming the row (--drop-null-keys drops such rows). Layout and formats: docs/seq-store.md.`;
+One writer at a time: a second one exits 75 naming the holder (pid, host, since). A null user or ts is exit 65 naming the row (--drop-null-keys drops such rows). Layout and formats: docs/store.md.`;
   static override examples = [
     { description: 'Thirty days of generated events into a new store', command: '<%= config.bin %> gen events --days 30 --events 3000000 | <%= config.bin %> seq-store ingest ./store' },
     { description: 'MovieLens ratings, partitioned by day, every batch fsynced', command: '<%= config.bin %> import --format csv ratings.csv | <%= config.bin %> seq-store ingest ./ml --user userId --ts timestamp --ts-unit s --sync always' },
