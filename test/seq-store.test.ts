@@ -109,12 +109,17 @@ describe('seq-store (built CLI)', () => {
     }
   });
 
-  it('ingests on several threads with a large memtable (the flush worker resolves inside the CLI bundle)', async () => {
+  it('ingests on two threads with a memtable past the pool threshold (the flush runs on a worker, which resolves inside the CLI bundle)', async () => {
+    // 300k events in one memtable: past POOL_MIN_EVENTS (2^18), so the flush job goes to the worker pool.
+    const input = path.join(dir, 'big.arrow');
+    const g = await runCli(['gen', 'events', '--days', '2', '--events', '300000', '-o', input]);
+    assert.equal(g.code, 0, g.stderr);
     const big = path.join(dir, 'threads');
-    const r = await runCli(['seq-store', 'ingest', big, events, '--threads', '2', '--memtable', '256MiB']);
+    const r = await runCli(['seq-store', 'ingest', big, input, '--threads', '2', '--memtable', '256MiB', '--verbose']);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /2 threads/);
     const scan = await runCli(['seq-store', 'scan', big]);
-    assert.equal(readTable(scan.stdout).numRows, 60000);
+    assert.equal(readTable(scan.stdout).numRows, 300000);
   });
 
   it('drop --before removes whole partitions', async () => {

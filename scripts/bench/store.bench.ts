@@ -1,7 +1,7 @@
 // seq-store and its peers, on `recdata gen events` with the same number of events
 // (and users) per day at every size, so a bigger store has more day partitions:
-//  - get latency: p50 / p99 of one random user's events over a random 7-day
-//    window, in process through the library, at 1M, 10M and 50M events x
+//  - get latency: p50 / p99 of one random user's events (drawn from the events, so
+//    by activity) over a random 7-day window, in process through the library, at 1M, 10M and 50M events x
 //    BENCH_SCALE (STORE_BENCH_SIZES overrides, e.g. "1e6,1e7"); target p99 at the
 //    largest <= 1.5x p99 at the smallest. The CLI's start-up is reported apart.
 //  - ingest: events/s through the library with --sync batch (target >= 1M/s).
@@ -58,14 +58,25 @@ async function buildStore(file: string, dir: string): Promise<{ eventsPerSecond:
   return { eventsPerSecond: n / seconds };
 }
 
-async function lookups(dir: string, days: number): Promise<number[]> {
+/** Users to look up: drawn from the events (so by activity, and present), 4096 of them. */
+async function sampleUsers(file: string): Promise<bigint[]> {
+  const users: bigint[] = [];
+  for await (const b of await ArrowReader.open([file])) {
+    const col = b.getChild('user_id')!;
+    for (let i = 0; i < b.numRows && users.length < 4096; i += 37) users.push(BigInt(col.get(i) as bigint));
+    if (users.length >= 4096) break;
+  }
+  return users;
+}
+
+async function lookups(dir: string, days: number, users: bigint[]): Promise<number[]> {
   const reader = await SeqStoreReader.open(dir, { recover: false });
   let seed = 12345;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
   const out: number[] = [];
   try {
     for (let i = 0; i < LOOKUPS + 20; i++) {
-      const user = BigInt(1 + Math.floor(rand() * USERS));
+      const user = users[Math.floor(rand() * users.length)];
       const first = Math.floor(rand() * Math.max(1, days - 7));
       const range = { from: BigInt(START + first * DAY_MS), to: BigInt(START + (first + 7) * DAY_MS) };
       const t = process.hrtime.bigint();
@@ -93,7 +104,7 @@ export default async function storeBench(): Promise<BenchResult> {
       if (built.eventsPerSecond !== null) rows.push(higherIsBetter(`ingest, --sync batch, ${n.toLocaleString('en')} events (events/s)`, built.eventsPerSecond, null, null, { text: '>= 1M events/s', min: 1e6, on: 'value' }, 'events/s'));
       else notes.push('ingest rate: the store was cached from an earlier run; delete out/bench-data/store-* to measure it');
     }
-    const ms = await lookups(dir, days);
+    const ms = await lookups(dir, days, await sampleUsers(file));
     latency.push({ n, p50: median(ms), p99: percentile(ms, 0.99) });
   }
   for (const l of latency) {
