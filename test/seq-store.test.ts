@@ -83,29 +83,41 @@ describe('seq-store (built CLI)', () => {
   });
 
   it('a second writer is exit 75 naming the holder; a reader meanwhile reads', async () => {
-    const cli = spawn(process.execPath, [CLI, 'seq-store', 'ingest', store], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    cli.stderr.on('data', (d) => (err += d));
-    const closed = new Promise((r) => cli.on('close', r));
-    cli.stdin.on('error', () => {
-      /* reported through the exit code and stderr below */
-    });
+    // The holder gets a whole stream but not the end of stdin: it keeps the lock until then.
+    // Under load a second writer may take the lock first (the holder then exits 75 itself):
+    // the holder is started again until it is the one holding the lock.
+    const spawnHolder = () => {
+      const child = spawn(process.execPath, [CLI, 'seq-store', 'ingest', store], { stdio: ['pipe', 'ignore', 'pipe'] });
+      const state = { child, err: '', code: null as number | null, closed: null as unknown as Promise<number | null> };
+      child.stderr.on('data', (d) => (state.err += d));
+      child.stdin.on('error', () => {
+        /* reported through the exit code and stderr */
+      });
+      state.closed = new Promise((r) => child.on('close', (code) => r((state.code = code ?? 1))));
+      child.stdin.write(fs.readFileSync(more));
+      return state;
+    };
+    let holder = spawnHolder();
     try {
-      // The first writer gets a whole stream but not the end of stdin: it holds the lock until then.
-      cli.stdin.write(fs.readFileSync(more));
-      let second = await runCli(['seq-store', 'ingest', store, more]);
-      for (let i = 0; i < 40 && second.code === 0; i++) {
-        await new Promise((r) => setTimeout(r, 250));
+      let second = null;
+      for (let i = 0; i < 60; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (holder.code !== null) {
+          holder = spawnHolder();
+          continue;
+        }
         second = await runCli(['seq-store', 'ingest', store, more]);
+        if (second.code === 75 && holder.code === null) break;
       }
-      assert.equal(second.code, 75, `${second.stderr} / first writer: ${err}`);
-      assert.match(errorLine(second), new RegExp(`locked by another writer: pid ${cli.pid} `));
+      assert.ok(second, 'the holder never stayed up');
+      assert.equal(second.code, 75, `${second.stderr} / holder: ${holder.err}`);
+      assert.match(errorLine(second), new RegExp(`locked by another writer: pid ${holder.child.pid} `));
       const reader = await runCli(['seq-store', 'get', store, '--user', '1']);
       assert.equal(reader.code, 0, reader.stderr);
-      cli.stdin.end();
-      assert.equal(await closed, 0, err);
+      holder.child.stdin.end();
+      assert.equal(await holder.closed, 0, holder.err);
     } finally {
-      if (cli.exitCode === null) cli.kill('SIGKILL');
+      if (holder.child.exitCode === null) holder.child.kill('SIGKILL');
     }
   });
 
