@@ -18,7 +18,7 @@ import { laneBuffers, type Lane } from './lanes/lane.js';
  * TypeScript task modules under tsx); inside the CLI's bundle this module is a
  * chunk far from either, so the package resolves its own entry by name.
  */
-function workerModule(): string {
+export function workerModule(): string {
   for (const name of ['worker.js', 'worker.ts']) {
     const url = new URL(`./${name}`, import.meta.url);
     if (fs.existsSync(fileURLToPath(url))) return url.href;
@@ -37,20 +37,26 @@ export class ChunkRunner {
   readonly backend: SeqBackend;
   readonly threads: number;
   private pool: WorkerPool | null = null;
+  /** A pool owned by someone else (the seq-store shares one across files): not destroyed by close(). */
+  private readonly sharedPool: (() => WorkerPool) | null;
   private calls = 0;
 
-  constructor(header: Uint8Array, backend: SeqBackend, threads: number) {
+  constructor(header: Uint8Array, backend: SeqBackend, threads: number, sharedPool: (() => WorkerPool) | null = null) {
     this.header = header;
     const sab = new SharedArrayBuffer(header.length);
     this.shared = new Uint8Array(sab);
     this.shared.set(header);
     this.backend = backend;
     this.threads = threads;
+    this.sharedPool = sharedPool;
   }
 
   private usePool(): WorkerPool | null {
     this.calls++;
-    if (this.threads <= 1 || this.calls < POOL_FROM_CHUNK) return null;
+    if (this.threads <= 1) return null;
+    // A shared pool is running already (or worth starting: its owner has many chunks).
+    if (this.sharedPool) return this.sharedPool();
+    if (this.calls < POOL_FROM_CHUNK) return null;
     this.pool ??= new WorkerPool(this.threads);
     return this.pool;
   }

@@ -63,3 +63,19 @@ import type { Lane } from './lanes/lane.js';
 export function lanesToColumns(info: SeqStreamInfo, lanes: Lane[]): Data[] {
   return info.header.columns.map((c, k) => laneToData(info.events.fields[c.field].type, lanes[k], info.dictionaries[k]));
 }
+
+// ---- seq-store (docs/store.md) ---------------------------------------------
+export { SeqStoreWriter, DEFAULT_MEMTABLE_BYTES, batchToIpc, type AppendResult, type CreateOptions, type StoreHooks, type WriterOptions, type WriterSummary } from './store/writer.js';
+export { SeqStoreReader, Snapshot, DEFAULT_DEDUPE_KEY, type ReaderOptions, type ReadOptions } from './store/reader.js';
+export { verifyStore, type VerifyReport } from './store/verify.js';
+export { storeStats, statsText, type StoreStats, type PartitionStats } from './store/stats.js';
+export { parseTimeBound, boundToTs, tsRange, tsToIso, type TimeBound, type TsRange } from './store/time.js';
+export { parseUser, userText, type UserKey, type UserKind } from './store/user-key.js';
+export { DEFAULT_POLICY, pickRuns, type CompactionPolicy } from './store/compaction.js';
+export { SYNC_MODES, type SyncMode } from './store/wal.js';
+export { StoreLayout, storeState } from './store/layout.js';
+export { toBatches, outputSchema, type OrderedEvents, type OutputFormat } from './store/output.js';
+export { RunFile } from './store/run-file.js';
+
+// ---- blob-store (docs/store.md) ------------------------------------------------
+export * from './blob/index.js';

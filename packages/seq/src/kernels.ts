@@ -5,7 +5,7 @@
  * give the same bytes; the tests hold them to it.
  */
 import { chooseBackend, errors, loadNative, requestedBackend, type BackendChoice } from '@recdata/core';
-import { crc32c } from './codec/crc32c.js';
+import { createHash } from 'node:crypto';
 import { decodeHeader, type StreamHeader } from './format/header.js';
 import { CorruptSequence, decodeChunk, encodeChunk, type DecodedChunk, type EncodedChunk } from './format/payload.js';
 import { groupKeys, groupRows, type Grouping, type PartitionSpec } from './group/sort.js';
@@ -52,8 +52,14 @@ interface Prepared {
 
 const prepared = new Map<string, Prepared>();
 
+/**
+ * A header ends in its own CRC-32C, so a CRC over all of it is the same constant
+ * for every intact header of one length (the CRC residue): the key hashes the
+ * whole header instead. (Regression: two seq-store flushes in one process whose
+ * headers differed in one model byte shared one cached model.)
+ */
 function headerKey(bytes: Uint8Array): string {
-  return `${bytes.length}:${crc32c(bytes)}`;
+  return `${bytes.length}:${createHash('sha256').update(bytes).digest('base64')}`;
 }
 
 export function prepare(headerBytes: Uint8Array, backend: SeqBackend): Prepared {

@@ -8,6 +8,7 @@ import { transferResult } from '@recdata/core';
 import { runDecode, runEncode, type SeqBackend } from './kernels.js';
 import { laneBuffers, type Lane } from './lanes/lane.js';
 import { CorruptSequence } from './format/payload.js';
+import { errorFields, runFlushJob, type FlushJob } from './store/flush-job.js';
 
 export function encodeTask(header: Uint8Array, backend: SeqBackend, starts: Int32Array, lanes: Lane[]) {
   const out = runEncode(header, backend, starts, lanes);
@@ -24,6 +25,17 @@ export function decodeTask(header: Uint8Array, backend: SeqBackend, bytes: Uint8
     if (e instanceof CorruptSequence || (typeof c.sequence === 'number' && typeof c.offset === 'number')) {
       return { ok: false as const, sequence: c.sequence, offset: c.offset, message: c.message, column: (c as { column?: number }).column ?? -1 };
     }
+    throw e;
+  }
+}
+
+/** A seq-store flush (store/flush-job.ts): a failure comes back as fields, a RecdataError's included. */
+export async function flushTask(job: FlushJob) {
+  try {
+    return { ok: true as const, out: await runFlushJob(job) };
+  } catch (e) {
+    const fields = errorFields(e);
+    if (fields) return { ok: false as const, error: fields };
     throw e;
   }
 }

@@ -17,7 +17,12 @@ const TABLE = (() => {
 })();
 
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let c = 0xffffffff;
+  return crc32cUpdate(0, bytes, start, end);
+}
+
+/** Continues a CRC-32C over more bytes: crc32cUpdate(crc32c(a), b) is crc32c of a then b. */
+export function crc32cUpdate(crc: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let c = (crc ^ 0xffffffff) >>> 0;
   let i = start;
   for (; i + 4 <= end; i += 4) {
     c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);

@@ -30,11 +30,12 @@ export class RowStore {
   cols: LaneBuilder[];
   rows = 0;
 
-  constructor(plan: EncodePlan, native: Widen | null = null) {
+  /** `capacity`: rows to reserve up front (a memtable knows roughly how many it will hold). */
+  constructor(plan: EncodePlan, native: Widen | null = null, capacity = 1024) {
     this.plan = plan;
     this.native = native;
-    this.user = builderFor(plan.userLane);
-    this.cols = plan.columns.map((c) => builderFor(c.lane === 3 ? 'string' : 'int'));
+    this.user = builderFor(plan.userLane, capacity);
+    this.cols = plan.columns.map((c) => builderFor(c.lane === 3 ? 'string' : 'int', capacity));
   }
 
   /** Memory held, with the sort's 16 bytes per row. */
