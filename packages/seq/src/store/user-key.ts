@@ -10,6 +10,7 @@
  */
 import { DataType, Type } from 'apache-arrow';
 import { errors, typeName } from '@recdata/core';
+import { murmur3_32 } from '@recdata/hash';
 
 export type UserKind = 'int' | 'uint64' | 'bytes';
 
@@ -98,36 +99,6 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** MurmurHash3 x86 32-bit of bytes[from, to) with a seed. */
-export function murmur3(bytes: Uint8Array, from: number, to: number, seed: number): number {
-  let h = seed >>> 0;
-  const c1 = 0xcc9e2d51;
-  const c2 = 0x1b873593;
-  let i = from;
-  for (; i + 4 <= to; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const rest = to - i;
-  if (rest > 0) {
-    let k = 0;
-    if (rest === 3) k ^= bytes[i + 2] << 16;
-    if (rest >= 2) k ^= bytes[i + 1] << 8;
-    k ^= bytes[i];
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
-  }
-  h ^= to - from;
-  return fmix32(h);
-}
-
 /** The two hashes the Bloom filter uses for an int user (lane value words). */
 export function hashIntWords(hi: number, lo: number, out: Uint32Array): void {
   const a = fmix32((lo ^ fmix32(hi ^ 0x9e3779b9)) >>> 0);
@@ -138,8 +109,9 @@ export function hashIntWords(hi: number, lo: number, out: Uint32Array): void {
 
 /** The two hashes for a bytes user. */
 export function hashBytes(bytes: Uint8Array, from: number, to: number, out: Uint32Array): void {
-  out[0] = murmur3(bytes, from, to, 0x9e3779b9);
-  out[1] = murmur3(bytes, from, to, 0x7f4a7c15) | 1;
+  const key = bytes.subarray(from, to);
+  out[0] = murmur3_32(key, 0x9e3779b9);
+  out[1] = murmur3_32(key, 0x7f4a7c15) | 1;
 }
 
 const scratch = new BigInt64Array(1);
