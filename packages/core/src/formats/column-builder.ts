@@ -1,4 +1,5 @@
 import type { Data, DataType } from 'apache-arrow';
+import { column } from '../columns.js';
 import { NULL, type FieldTable } from './field-table.js';
 
 /**
@@ -72,6 +73,38 @@ export abstract class ColumnBuilder {
   /** The validity bitmap of the values so far. */
   protected finishedValidity(): Uint8Array {
     return this.validity.subarray(0, (this.length + 7) >> 3);
+  }
+}
+
+/** The typed arrays that hold one fixed-width value per element. */
+export type FixedWidthArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+
+/**
+ * A builder whose values are one typed array, one element per value (integers up
+ * to 32 bits, floats, date32): it owns growing that array and handing it over.
+ */
+export abstract class FixedWidthBuilder<A extends FixedWidthArray> extends ColumnBuilder {
+  protected values: A;
+
+  constructor(
+    type: DataType,
+    maxRows: number,
+    private readonly makeArray: (n: number) => A,
+  ) {
+    super(type, maxRows);
+    this.values = makeArray(this.capacity);
+  }
+
+  protected grow(capacity: number): void {
+    const values = this.makeArray(capacity);
+    values.set(this.values.subarray(0, this.length) as ArrayLike<number>);
+    this.values = values;
+  }
+
+  finish(): Data {
+    const data = column.fixed(this.type, this.values.subarray(0, this.length), this.length, this.finishedValidity());
+    this.restart();
+    return data;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Bool, Data, Float32, Float64, Int16, Int32, Int8, Int64, Uint16, Uint32, Uint64, Uint8 } from 'apache-arrow';
 import { column } from '../columns.js';
 import { typeName } from '../schema-text.js';
-import { ColumnBuilder, isNullField } from './column-builder.js';
+import { ColumnBuilder, FixedWidthBuilder, isNullField } from './column-builder.js';
 import { fieldText, NULL, type FieldTable } from './field-table.js';
 import { floatOk, parseBigInteger, parseBool, parseFloat64, parseSmallInt } from './text-values.js';
 
@@ -120,16 +120,15 @@ const SMALL_INT: Record<string, [SmallIntArrayConstructor, number, number]> = {
 };
 
 /** Integers of 8 to 32 bits, range-checked. */
-export class SmallIntBuilder extends ColumnBuilder {
-  private values: SmallIntArray;
-  private readonly make: SmallIntArrayConstructor;
+export class SmallIntBuilder extends FixedWidthBuilder<SmallIntArray> {
   private readonly min: number;
   private readonly max: number;
 
   constructor(type: Int8 | Int16 | Int32 | Uint8 | Uint16 | Uint32, name: string, maxRows: number) {
-    super(type, maxRows);
-    [this.make, this.min, this.max] = SMALL_INT[name];
-    this.values = new this.make(this.capacity);
+    const [make, min, max] = SMALL_INT[name];
+    super(type, maxRows, (n) => new make(n));
+    this.min = min;
+    this.max = max;
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -156,31 +155,12 @@ export class SmallIntBuilder extends ColumnBuilder {
     this.length = n;
     return -1;
   }
-
-  protected grow(capacity: number): void {
-    const values = new this.make(capacity);
-    values.set(this.values.subarray(0, this.length) as any);
-    this.values = values;
-  }
-
-  finish(): Data {
-    const data = column.fixed(this.type, this.values.subarray(0, this.length), this.length, this.finishedValidity());
-    this.restart();
-    return data;
-  }
 }
 
 /** float64 and float32 (a float32 is the float64 rounded once, as Math.fround does). */
-export class FloatBuilder extends ColumnBuilder {
-  private values: Float64Array | Float32Array;
-
+export class FloatBuilder extends FixedWidthBuilder<Float64Array | Float32Array> {
   constructor(type: Float64 | Float32, maxRows: number) {
-    super(type, maxRows);
-    this.values = this.makeArray(this.capacity);
-  }
-
-  private makeArray(n: number): Float64Array | Float32Array {
-    return this.type instanceof Float32 ? new Float32Array(n) : new Float64Array(n);
+    super(type, maxRows, type instanceof Float32 ? (n) => new Float32Array(n) : (n) => new Float64Array(n));
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -210,18 +190,6 @@ export class FloatBuilder extends ColumnBuilder {
     }
     this.length = n;
     return -1;
-  }
-
-  protected grow(capacity: number): void {
-    const values = this.makeArray(capacity);
-    values.set(this.values.subarray(0, this.length));
-    this.values = values;
-  }
-
-  finish(): Data {
-    const data = column.fixed(this.type, this.values.subarray(0, this.length), this.length, this.finishedValidity());
-    this.restart();
-    return data;
   }
 }
 

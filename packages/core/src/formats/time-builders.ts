@@ -1,7 +1,7 @@
 import { Data, DateDay, Timestamp } from 'apache-arrow';
 import { column } from '../columns.js';
 import { typeName } from '../schema-text.js';
-import { ColumnBuilder, isNullField } from './column-builder.js';
+import { ColumnBuilder, FixedWidthBuilder, isNullField } from './column-builder.js';
 import { fieldText, type FieldTable } from './field-table.js';
 import { dateTime, isIntegerText, parseBigInteger, parseDate, parseDateTime, parseSmallInt } from './text-values.js';
 import { UNITS_PER_SECOND } from './type-spec.js';
@@ -10,12 +10,9 @@ const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
 
 /** `YYYY-MM-DD` → days since the epoch (int32). */
-export class Date32Builder extends ColumnBuilder {
-  private values: Int32Array;
-
+export class Date32Builder extends FixedWidthBuilder<Int32Array> {
   constructor(maxRows: number) {
-    super(new DateDay(), maxRows);
-    this.values = new Int32Array(this.capacity);
+    super(new DateDay(), maxRows, (n) => new Int32Array(n));
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -41,18 +38,6 @@ export class Date32Builder extends ColumnBuilder {
     }
     this.length = n;
     return -1;
-  }
-
-  protected grow(capacity: number): void {
-    const values = new Int32Array(capacity);
-    values.set(this.values.subarray(0, this.length));
-    this.values = values;
-  }
-
-  finish(): Data {
-    const data = column.fixed(this.type, this.values.subarray(0, this.length), this.length, this.finishedValidity());
-    this.restart();
-    return data;
   }
 }
 
