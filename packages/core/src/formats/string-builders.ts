@@ -1,4 +1,4 @@
-import { Binary, Data, Dictionary, Utf8, Vector } from 'apache-arrow';
+import { Binary, Data, DataType, Dictionary, Utf8, Vector } from 'apache-arrow';
 import { column } from '../columns.js';
 import { errors } from '../errors.js';
 import { ColumnBuilder } from './column-builder.js';
@@ -56,20 +56,53 @@ class ByteStore {
 }
 
 /**
+ * A builder of variable-width values (utf8, binary): int32 offsets into bytes
+ * that grow by doubling; `makeData` turns the two into the column's Arrow data.
+ */
+abstract class VarWidthBuilder extends ColumnBuilder {
+  protected offsets: Int32Array;
+  protected data = new ByteStore();
+
+  constructor(
+    type: DataType,
+    maxRows: number,
+    private readonly makeData: (offsets: Int32Array, bytes: Uint8Array, validity: Uint8Array) => Data,
+  ) {
+    super(type, maxRows);
+    this.offsets = new Int32Array(this.capacity + 1);
+  }
+
+  override truncate(length: number): void {
+    this.length = length;
+    this.data.length = this.offsets[length];
+  }
+
+  protected grow(capacity: number): void {
+    const offsets = new Int32Array(capacity + 1);
+    offsets.set(this.offsets.subarray(0, this.length + 1));
+    this.offsets = offsets;
+  }
+
+  finish(): Data {
+    const n = this.length;
+    const data = this.makeData(this.offsets.subarray(0, n + 1), this.data.bytes.subarray(0, this.data.length), this.finishedValidity());
+    this.data = new ByteStore(this.data.bytes.length);
+    this.restart();
+    return data;
+  }
+}
+
+/**
  * utf8: bytes are copied as they are (the input was checked to be UTF-8 as a
  * whole). An unquoted empty field is "" unless `emptyAsNull`; a quoted one ("")
  * is always the empty string.
  */
-export class Utf8Builder extends ColumnBuilder {
-  private offsets: Int32Array;
-  private data = new ByteStore();
-
+export class Utf8Builder extends VarWidthBuilder {
   constructor(
     maxRows: number,
     private readonly emptyAsNull: boolean,
   ) {
-    super(new Utf8(), maxRows);
-    this.offsets = new Int32Array(this.capacity + 1);
+    super(new Utf8(), maxRows, column.utf8);
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -92,37 +125,14 @@ export class Utf8Builder extends ColumnBuilder {
     this.length = n;
     return -1;
   }
-
-  override truncate(length: number): void {
-    this.length = length;
-    this.data.length = this.offsets[length];
-  }
-
-  protected grow(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
-    offsets.set(this.offsets.subarray(0, this.length + 1));
-    this.offsets = offsets;
-  }
-
-  finish(): Data {
-    const n = this.length;
-    const data = column.utf8(this.offsets.subarray(0, n + 1), this.data.bytes.subarray(0, this.data.length), this.finishedValidity());
-    this.data = new ByteStore(this.data.bytes.length);
-    this.restart();
-    return data;
-  }
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** binary, written as base64 text (the form `export` writes). */
-export class BinaryBuilder extends ColumnBuilder {
-  private offsets: Int32Array;
-  private data = new ByteStore();
-
+export class BinaryBuilder extends VarWidthBuilder {
   constructor(maxRows: number) {
-    super(new Binary(), maxRows);
-    this.offsets = new Int32Array(this.capacity + 1);
+    super(new Binary(), maxRows, column.binary);
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -147,25 +157,6 @@ export class BinaryBuilder extends ColumnBuilder {
     }
     this.length = n;
     return -1;
-  }
-
-  override truncate(length: number): void {
-    this.length = length;
-    this.data.length = this.offsets[length];
-  }
-
-  protected grow(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
-    offsets.set(this.offsets.subarray(0, this.length + 1));
-    this.offsets = offsets;
-  }
-
-  finish(): Data {
-    const n = this.length;
-    const data = column.binary(this.offsets.subarray(0, n + 1), this.data.bytes.subarray(0, this.data.length), this.finishedValidity());
-    this.data = new ByteStore(this.data.bytes.length);
-    this.restart();
-    return data;
   }
 }
 
