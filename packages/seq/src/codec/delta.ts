@@ -68,6 +68,31 @@ function writeMiniblocks(out: ByteWriter, adj: Int32Array, n: number): void {
   for (let m = 0; m < used; m++) packBits(out, adj, m * PER_MINIBLOCK, PER_MINIBLOCK, widths[m]);
 }
 
+/** The minimum delta of the last blockDeltas call (word pair). */
+const MIN = { hi: 0, lo: 0 };
+
+/**
+ * The deltas of values from..from+n-1 (each minus the value before it; word
+ * pairs, lo first) into `deltas`, and their minimum into MIN: one block's work,
+ * shared by encodeInt64 and sizeInt64 so the size is exact by construction.
+ */
+function blockDeltas(w: Int32Array, from: number, n: number, deltas: Int32Array): void {
+  let minHi = 0;
+  let minLo = 0;
+  for (let i = 0; i < n; i++) {
+    const j = from + i;
+    sub(w[2 * j + 1], w[2 * j], w[2 * j - 1], w[2 * j - 2]);
+    deltas[2 * i] = W.lo;
+    deltas[2 * i + 1] = W.hi;
+    if (i === 0 || cmp(W.hi, W.lo, minHi, minLo) < 0) {
+      minHi = W.hi;
+      minLo = W.lo;
+    }
+  }
+  MIN.hi = minHi;
+  MIN.lo = minLo;
+}
+
 /** Encodes `count` int64 values (word pairs, from value `start`): the seq payload's form. */
 export function encodeInt64(out: ByteWriter, w: Int32Array, start: number, count: number): void {
   out.uleb(DBP_BLOCK_SIZE);
@@ -79,18 +104,9 @@ export function encodeInt64(out: ByteWriter, w: Int32Array, start: number, count
   const deltas = new Int32Array(2 * DBP_BLOCK_SIZE);
   for (let b = 1; b < count; b += DBP_BLOCK_SIZE) {
     const n = Math.min(DBP_BLOCK_SIZE, count - b);
-    let minHi = 0;
-    let minLo = 0;
-    for (let i = 0; i < n; i++) {
-      const j = start + b + i;
-      sub(w[2 * j + 1], w[2 * j], w[2 * j - 1], w[2 * j - 2]);
-      deltas[2 * i] = W.lo;
-      deltas[2 * i + 1] = W.hi;
-      if (i === 0 || cmp(W.hi, W.lo, minHi, minLo) < 0) {
-        minHi = W.hi;
-        minLo = W.lo;
-      }
-    }
+    blockDeltas(w, start + b, n, deltas);
+    const minHi = MIN.hi;
+    const minLo = MIN.lo;
     out.slebW(minHi, minLo);
     adj.fill(0);
     for (let i = 0; i < n; i++) {
@@ -135,18 +151,9 @@ export function sizeInt64(w: Int32Array, start: number, count: number): number {
   const deltas = new Int32Array(2 * DBP_BLOCK_SIZE);
   for (let b = 1; b < count; b += DBP_BLOCK_SIZE) {
     const n = Math.min(DBP_BLOCK_SIZE, count - b);
-    let minHi = 0;
-    let minLo = 0;
-    for (let i = 0; i < n; i++) {
-      const j = start + b + i;
-      sub(w[2 * j + 1], w[2 * j], w[2 * j - 1], w[2 * j - 2]);
-      deltas[2 * i] = W.lo;
-      deltas[2 * i + 1] = W.hi;
-      if (i === 0 || cmp(W.hi, W.lo, minHi, minLo) < 0) {
-        minHi = W.hi;
-        minLo = W.lo;
-      }
-    }
+    blockDeltas(w, start + b, n, deltas);
+    const minHi = MIN.hi;
+    const minLo = MIN.lo;
     zigzag(minHi, minLo);
     size += ulebSizeW(W.hi, W.lo) + DBP_MINIBLOCKS;
     for (let m = 0; m * PER_MINIBLOCK < n; m++) {
