@@ -108,6 +108,47 @@ export abstract class FixedWidthBuilder<A extends FixedWidthArray> extends Colum
   }
 }
 
+/**
+ * A builder of 64-bit values (int64, uint64, timestamps) kept as two int32 halves
+ * per value, lo first, in one Int32Array: the common path stores numbers without
+ * BigInt; the array's buffer becomes the column's BigInt64Array (or
+ * BigUint64Array) on `finish()`.
+ */
+export abstract class Wide64Builder extends ColumnBuilder {
+  protected halves: Int32Array;
+
+  constructor(
+    type: DataType,
+    maxRows: number,
+    private readonly unsigned: boolean,
+  ) {
+    super(type, maxRows);
+    this.halves = new Int32Array(this.capacity * 2);
+  }
+
+  /** Stores value `n` from a bigint's low 64 bits. */
+  protected setBits(n: number, v: bigint): void {
+    const bits = BigInt.asUintN(64, v);
+    this.halves[2 * n] = Number(bits & 0xffffffffn) | 0;
+    this.halves[2 * n + 1] = Number(bits >> 32n) | 0;
+  }
+
+  protected grow(capacity: number): void {
+    const halves = new Int32Array(capacity * 2);
+    halves.set(this.halves.subarray(0, this.length * 2));
+    this.halves = halves;
+  }
+
+  finish(): Data {
+    const n = this.length;
+    const buffer = this.halves.buffer;
+    const values = this.unsigned ? new BigUint64Array(buffer, 0, n) : new BigInt64Array(buffer, 0, n);
+    const data = column.fixed(this.type, values, n, this.finishedValidity());
+    this.restart();
+    return data;
+  }
+}
+
 /** True when a field is missing or empty and the type reads that as null. */
 export function isNullField(t: FieldTable, f: number): boolean {
   return t.start[f] === t.end[f] || (t.flags[f] & NULL) !== 0;

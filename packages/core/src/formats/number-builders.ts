@@ -1,7 +1,7 @@
 import { Bool, Data, Float32, Float64, Int16, Int32, Int8, Int64, Uint16, Uint32, Uint64, Uint8 } from 'apache-arrow';
 import { column } from '../columns.js';
 import { typeName } from '../schema-text.js';
-import { ColumnBuilder, FixedWidthBuilder, isNullField } from './column-builder.js';
+import { ColumnBuilder, FixedWidthBuilder, isNullField, Wide64Builder } from './column-builder.js';
 import { fieldText, NULL, type FieldTable } from './field-table.js';
 import { floatOk, parseBigInteger, parseBool, parseFloat64, parseSmallInt } from './text-values.js';
 
@@ -11,14 +11,12 @@ const TWO_32 = 4294967296;
  * 64-bit integers kept as two 32-bit halves in an Int32Array view: a value of up
  * to 15 digits is parsed and stored with no BigInt; longer ones take BigInt.
  */
-export class Int64Builder extends ColumnBuilder {
-  private halves: Int32Array;
-  private signed: boolean;
+export class Int64Builder extends Wide64Builder {
+  private readonly signed: boolean;
 
   constructor(type: Int64 | Uint64, maxRows: number) {
-    super(type, maxRows);
+    super(type, maxRows, !type.isSigned);
     this.signed = type.isSigned;
-    this.halves = new Int32Array(this.capacity * 2);
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -85,25 +83,8 @@ export class Int64Builder extends ColumnBuilder {
       this.problem = `out of range for ${this.signed ? 'int64' : 'uint64'}`;
       return false;
     }
-    this.halves[2 * n] = Number(lo & 0xffffffffn) | 0;
-    this.halves[2 * n + 1] = Number(lo >> 32n) | 0;
+    this.setBits(n, lo);
     return true;
-  }
-
-  protected grow(capacity: number): void {
-    const halves = new Int32Array(capacity * 2);
-    halves.set(this.halves.subarray(0, this.length * 2));
-    this.halves = halves;
-  }
-
-  finish(): Data {
-    const n = this.length;
-    const buffer = this.halves.buffer;
-    const data = this.signed
-      ? column.int64(new BigInt64Array(buffer, 0, n), this.finishedValidity())
-      : column.uint64(new BigUint64Array(buffer, 0, n), this.finishedValidity());
-    this.restart();
-    return data;
   }
 }
 

@@ -1,7 +1,6 @@
-import { Data, DateDay, Timestamp } from 'apache-arrow';
-import { column } from '../columns.js';
+import { DateDay, Timestamp } from 'apache-arrow';
 import { typeName } from '../schema-text.js';
-import { ColumnBuilder, FixedWidthBuilder, isNullField } from './column-builder.js';
+import { FixedWidthBuilder, isNullField, Wide64Builder } from './column-builder.js';
 import { fieldText, type FieldTable } from './field-table.js';
 import { dateTime, isIntegerText, parseBigInteger, parseDate, parseDateTime, parseSmallInt } from './text-values.js';
 import { UNITS_PER_SECOND } from './type-spec.js';
@@ -47,16 +46,14 @@ export class Date32Builder extends FixedWidthBuilder<Int32Array> {
  * (the epoch count in the column's unit). A fraction finer than the unit does
  * not fit, unless its extra digits are zeros.
  */
-export class TimestampBuilder extends ColumnBuilder {
-  private halves: Int32Array;
+export class TimestampBuilder extends Wide64Builder {
   private readonly perSecond: number;
   private readonly nanosPerUnit: number;
 
   constructor(type: Timestamp, maxRows: number) {
-    super(type, maxRows);
+    super(type, maxRows, false);
     this.perSecond = UNITS_PER_SECOND[type.unit];
     this.nanosPerUnit = 1e9 / this.perSecond;
-    this.halves = new Int32Array(this.capacity * 2);
   }
 
   appendColumn(t: FieldTable, rows: Int32Array, from: number, to: number, col: number): number {
@@ -116,22 +113,7 @@ export class TimestampBuilder extends ColumnBuilder {
       this.problem = `out of range for ${typeName(this.type)}`;
       return false;
     }
-    const bits = BigInt.asUintN(64, v);
-    this.halves[2 * n] = Number(bits & 0xffffffffn) | 0;
-    this.halves[2 * n + 1] = Number(bits >> 32n) | 0;
+    this.setBits(n, v);
     return true;
-  }
-
-  protected grow(capacity: number): void {
-    const halves = new Int32Array(capacity * 2);
-    halves.set(this.halves.subarray(0, this.length * 2));
-    this.halves = halves;
-  }
-
-  finish(): Data {
-    const n = this.length;
-    const data = column.fixed(this.type, new BigInt64Array(this.halves.buffer, 0, n), n, this.finishedValidity());
-    this.restart();
-    return data;
   }
 }
