@@ -3,7 +3,8 @@
 // same bytes for them (docs/hash-spec.md): integers by value, floats with -0.0 as
 // +0.0 and every NaN as one, strings by their bytes (a latin1 string holds one
 // UTF-8 byte per character, so it orders like the bytes and round-trips exactly).
-import { Data, DataType, DateUnit, Type, Vector, type Dictionary } from 'apache-arrow';
+import { Data, DataType, Type, Vector, type Dictionary } from 'apache-arrow';
+import { fixedWidth } from '@recdata/hash';
 import { float16BitsToNumber, float32ToFloat16Bits } from './float.js';
 
 export type Key = number | bigint | string | boolean;
@@ -16,19 +17,15 @@ export function validAt(data: Data, i: number): boolean {
   return ((bitmap[b >> 3] >> (b & 7)) & 1) === 1;
 }
 
-/** How many bytes an integer-like value takes (0: not integer-like). */
+/** How many bytes an integer-like value takes (0: not integer-like): its fixed width as dpu-hash reads it. */
 export function intWidth(type: DataType): number {
-  const t = type as DataType & Record<string, any>;
   switch (type.typeId) {
     case Type.Int:
-      return t.bitWidth / 8;
     case Type.Date:
-      return t.unit === DateUnit.DAY ? 4 : 8;
     case Type.Time:
-      return t.bitWidth / 8;
     case Type.Timestamp:
     case Type.Duration:
-      return 8;
+      return fixedWidth(type);
     default:
       return 0;
   }

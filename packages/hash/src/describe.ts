@@ -4,7 +4,7 @@ import { Data, DataType, DateUnit, IntervalUnit, makeData, Precision, Type, vect
 import { ValueKind, type HashStep, type IndexArray, type ValueSource } from './job.js';
 
 /** Bytes per value of a fixed-width type, or 0 when the type is not fixed-width. */
-function fixedWidth(type: DataType): number {
+export function fixedWidth(type: DataType): number {
   const t = type as any;
   switch (type.typeId) {
     case Type.Int:

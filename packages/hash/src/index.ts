@@ -5,7 +5,7 @@ export { xxh64, xxh3, murmur3_32, siphash24, XXH3_SECRET } from './algorithms/sc
 export { ALGORITHMS, ValueKind, OutputKind, CorruptColumnError, type Algorithm, type HashJob, type HashStep, type ValueSource, type IndexArray } from './job.js';
 export { runHashJobJs } from './kernel-js.js';
 export { resolveSpec, outputTypeOf, parseUnsigned, UINT32_MAX, UINT64_MAX, MAX_BUCKETS, type HashSpec, type ResolvedSpec } from './spec.js';
-export { describeStep, describeValues, isHashableType, isCrossableType, HASHABLE_TYPES } from './describe.js';
+export { describeStep, describeValues, fixedWidth, isHashableType, isCrossableType, HASHABLE_TYPES } from './describe.js';
 export {
   hashColumn,
   hashColumnSync,
