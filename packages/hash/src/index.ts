@@ -2,6 +2,7 @@
 // backend: XXH64, XXH3, MurmurHash3 and keyed SipHash-2-4 over Arrow columns, with
 // buckets, crosses and null hashes; the dpu-hash operator.
 export { xxh64, xxh3, murmur3_32, siphash24, XXH3_SECRET } from './algorithms/scalar.js';
+export { fmix32 } from './algorithms/murmur3.js';
 export { ALGORITHMS, ValueKind, OutputKind, CorruptColumnError, type Algorithm, type HashJob, type HashStep, type ValueSource, type IndexArray } from './job.js';
 export { runHashJobJs } from './kernel-js.js';
 export { resolveSpec, outputTypeOf, parseUnsigned, UINT32_MAX, UINT64_MAX, MAX_BUCKETS, type HashSpec, type ResolvedSpec } from './spec.js';

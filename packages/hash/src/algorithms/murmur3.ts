@@ -27,7 +27,11 @@ export function murmur3(b: Uint8Array, off: number, len: number, seed: number): 
     if (tail > 2) k |= b[p + 2] << 16;
     h ^= mixK(k);
   }
-  h ^= len;
+  return fmix32(h ^ len);
+}
+
+/** MurmurHash3's 32-bit finaliser (every input bit reaches every output bit); unsigned. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -10,7 +10,7 @@
  */
 import { DataType, Type } from 'apache-arrow';
 import { errors, typeName } from '@recdata/core';
-import { murmur3_32 } from '@recdata/hash';
+import { fmix32, murmur3_32 } from '@recdata/hash';
 
 export type UserKind = 'int' | 'uint64' | 'bytes';
 
@@ -89,15 +89,6 @@ export function parseUser(text: string, type: DataType, column: string): UserKey
 }
 
 // ---- hashing (Bloom filters) ------------------------------------------------
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The two hashes the Bloom filter uses for an int user (lane value words). */
 export function hashIntWords(hi: number, lo: number, out: Uint32Array): void {
